@@ -1,0 +1,394 @@
+"""The ``claude-tui`` command: the TUI by default, plus scripting subcommands.
+
+Exit codes: 0 ok, 1 runtime failure, 2 bad input. Every failure is one clear
+line on stderr naming the thing and what to do, never a traceback. Scripting
+commands import neither Textual nor claude_agent_sdk unless they need them,
+so they start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__, paths
+from .config import DEFAULT_CONFIG_TEXT, ConfigError, LoadedSettings, load_settings
+from .literal import safe_line, safe_text
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report on one line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+DESCRIPTION = """\
+claude-tui: browse, search, resume and run Claude Code sessions from a
+keyboard-driven terminal app. Without a command it opens the app.
+
+Sessions live in a local SQLite store (the archive and index); Claude Code's
+own transcripts in $CLAUDE_CONFIG_DIR (default ~/.claude) are imported into
+it incrementally, by the app at start-up or by `claude-tui import`.
+"""
+
+EPILOG = """\
+environment:
+  CLAUDE_TUI_DB       database file (overridden by --db)
+  CLAUDE_TUI_CONFIG   config file (overridden by --config)
+  CLAUDE_CONFIG_DIR   Claude Code's folder to import from (default ~/.claude)
+
+exit status: 0 ok, 1 runtime failure, 2 bad input (unknown session, bad
+file, bad option).
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # On subcommands the defaults are SUPPRESS so a value given before the
+    # subcommand is not reset by the subparser.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db", metavar="PATH", default=default,
+        help="database file (default: $CLAUDE_TUI_DB, else the user data dir)",
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", default=default,
+        help="config file (default: $CLAUDE_TUI_CONFIG, else the user config dir)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claude-tui",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
+    _global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, top=False)
+        return p
+
+    add("tui", "open the app (the default when no command is given)")
+    p = add("resume", "open the app on session ID")
+    p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
+
+    p = add("import", "import Claude Code transcripts into the store (incremental)")
+    p.add_argument(
+        "--from", dest="source", metavar="DIR",
+        help="Claude Code folder holding projects/ (default: $CLAUDE_CONFIG_DIR, else ~/.claude)",
+    )
+
+    p = add("ls", "list sessions, newest first")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--search", metavar="WORDS", help="only sessions whose text or title has every word")
+    p.add_argument("--project", metavar="DIR", help="only sessions whose working directory is DIR")
+    p.add_argument("--limit", metavar="N", type=_positive_int, help="at most N sessions")
+
+    p = add("show", "print a session's conversation")
+    p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
+
+    p = add("export", "export a session as Markdown or JSON")
+    p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (refuses to overwrite)")
+
+    p = add("rm", "delete a session from the store (and Claude Code's local copy)")
+    p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    p.add_argument(
+        "--keep-local", action="store_true",
+        help="keep Claude Code's own transcript file in ~/.claude",
+    )
+
+    p = add("rename", "set a session's title")
+    p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
+    p.add_argument("title", metavar="TITLE", help="the new title")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    db_path: Path
+    loaded: LoadedSettings
+
+
+def _load_config(flag: str | None) -> LoadedSettings:
+    path, explicit = paths.config_path(flag)
+    if not explicit and not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
+        except OSError:
+            pass  # a read-only home still runs on defaults
+    try:
+        loaded = load_settings(path, must_exist=explicit)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    for warning in loaded.warnings:
+        print(f"claude-tui: warning: {warning}", file=sys.stderr)
+    return loaded
+
+
+async def _open_store(ctx: Context) -> Any:
+    from .store import StoreError, open_store
+
+    try:
+        return await open_store(ctx.db_path)
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+async def _resolve(store: Any, text: str) -> Any:
+    """The one session ``text`` names: a full id or a unique prefix of 8+ characters."""
+    rows = await store.find_sessions(text)
+    if not rows:
+        if len(text.strip()) < 8:
+            raise CliError(f"session id {text!r} is too short: give the full id or 8+ characters")
+        raise CliError(f"no session matches {text!r}; `claude-tui ls` lists them")
+    if len(rows) > 1:
+        listing = "\n".join(f"  {r.session_id}  {safe_line(r.display_title)}" for r in rows)
+        raise CliError(f"{text!r} matches {len(rows)} sessions; give more characters:\n{listing}")
+    return rows[0]
+
+
+# -- commands -------------------------------------------------------------------
+
+
+async def cmd_import(ctx: Context) -> int:
+    from .store.importer import ImportProgress, import_transcripts
+
+    source = ctx.args.source
+    if source is not None:
+        root = Path(source).expanduser()
+        if not root.is_dir():
+            raise CliError(f"--from {root}: no such folder")
+        if not (root / "projects").is_dir() and root.name == "projects":
+            root = root.parent
+        if not (root / "projects").is_dir():
+            raise CliError(f"--from {root}: no projects/ folder inside; point it at Claude Code's folder")
+    else:
+        root = paths.claude_config_dir()
+        if not (root / "projects").is_dir():
+            print(f"Nothing to import: {root / 'projects'} does not exist.")
+            return EXIT_OK
+    tty = sys.stderr.isatty()
+
+    def progress(p: ImportProgress) -> None:
+        if tty and (p.files_done % 50 == 0 or p.files_done == p.files_total):
+            print(f"\rImporting {p.files_done}/{p.files_total} files", end="", file=sys.stderr)
+
+    store = await _open_store(ctx)
+    try:
+        report = await import_transcripts(store, root, progress=progress)
+    finally:
+        await store.close()
+    if tty and report.files_seen:
+        print(file=sys.stderr)
+    for error in report.errors:
+        print(f"claude-tui: {safe_line(error)}", file=sys.stderr)
+    print(
+        f"Imported {report.entries_added} entries from {report.files_read} changed files"
+        f" ({report.files_seen} seen, {len(report.sessions)} sessions updated)"
+        + (f"; skipped {report.bad_lines} lines that were not JSON" if report.bad_lines else "")
+        + "."
+    )
+    return EXIT_FAILURE if report.errors else EXIT_OK
+
+
+async def cmd_ls(ctx: Context) -> int:
+    args = ctx.args
+    cwd = None
+    if args.project is not None:
+        cwd = os.path.realpath(os.path.abspath(os.path.expanduser(args.project)))
+    store = await _open_store(ctx)
+    try:
+        rows = await store.sessions(search=args.search, cwd=cwd, limit=args.limit)
+    finally:
+        await store.close()
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No sessions." if not (args.search or args.project) else "No matching sessions.")
+        return EXIT_OK
+    for r in rows:
+        when = (r.updated_at or "")[:16].replace("T", " ")
+        pin = "*" if r.pinned else " "
+        print(f"{r.session_id[:8]}{pin} {when:16}  {r.message_count:>5}  {safe_line(r.display_title)}")
+        print(f"{'':10}{safe_line(r.cwd or '?')}" + (f"  ({safe_line(r.git_branch)})" if r.git_branch else ""))
+    return EXIT_OK
+
+
+async def _session_and_entries(ctx: Context) -> tuple[Any, list[dict[str, Any]]]:
+    store = await _open_store(ctx)
+    try:
+        row = await _resolve(store, ctx.args.id)
+        entries = await store.load({"project_key": row.project_key, "session_id": row.session_id})
+    finally:
+        await store.close()
+    return row, entries or []
+
+
+async def cmd_show(ctx: Context) -> int:
+    from .export import to_text
+
+    row, entries = await _session_and_entries(ctx)
+    sys.stdout.write(safe_text(to_text(row, entries)))
+    return EXIT_OK
+
+
+async def cmd_export(ctx: Context) -> int:
+    from .export import to_json, to_markdown
+
+    row, entries = await _session_and_entries(ctx)
+    text = to_markdown(row, entries) if ctx.args.format == "markdown" else to_json(row, entries)
+    if ctx.args.output is None:
+        sys.stdout.write(safe_text(text) if sys.stdout.isatty() else text)
+        return EXIT_OK
+    target = Path(ctx.args.output).expanduser()
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise CliError(f"{target} exists; not overwriting it. Choose another -o FILE.") from None
+    except OSError as exc:
+        raise CliError(f"cannot write {target}: {exc.strerror or exc}", EXIT_FAILURE) from None
+    print(f"Wrote {target}")
+    return EXIT_OK
+
+
+async def cmd_rm(ctx: Context) -> int:
+    store = await _open_store(ctx)
+    try:
+        row = await _resolve(store, ctx.args.id)
+        if not ctx.args.yes:
+            if not sys.stdin.isatty():
+                raise CliError("rm needs --yes when not run on a terminal")
+            answer = input(
+                f"Delete session {row.session_id} ({safe_line(row.display_title)})? [y/N] "
+            )
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Kept.")
+                return EXIT_OK
+        await store.delete_session(row.project_key, row.session_id)
+    finally:
+        await store.close()
+    print(f"Deleted {row.session_id} from the store.")
+    if not ctx.args.keep_local:
+        return _delete_local(row)
+    return EXIT_OK
+
+
+def _delete_local(row: Any) -> int:
+    """Remove Claude Code's own copy, so `claude --resume` no longer offers it."""
+    from claude_agent_sdk import delete_session
+
+    try:
+        delete_session(row.session_id, directory=row.cwd)
+    except FileNotFoundError:
+        print("No local Claude Code transcript to delete.")
+        return EXIT_OK
+    except (OSError, ValueError) as exc:
+        print(f"claude-tui: could not delete the local transcript: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    print("Deleted Claude Code's local transcript.")
+    return EXIT_OK
+
+
+async def cmd_rename(ctx: Context) -> int:
+    title = " ".join(ctx.args.title.split())
+    if not title:
+        raise CliError("the title is empty")
+    store = await _open_store(ctx)
+    try:
+        row = await _resolve(store, ctx.args.id)
+        await store.update_session(row.project_key, row.session_id, custom_title=title)
+    finally:
+        await store.close()
+    print(f"Renamed {row.session_id} to {safe_line(title)}")
+    return EXIT_OK
+
+
+async def _resume_target(ctx: Context) -> tuple[str, str]:
+    store = await _open_store(ctx)
+    try:
+        row = await _resolve(store, ctx.args.id)
+    finally:
+        await store.close()
+    return row.project_key, row.session_id
+
+
+def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
+    from .app import ClaudeTUI
+
+    config_file, _ = paths.config_path(ctx.args.config)
+    app = ClaudeTUI(
+        db_path=ctx.db_path,
+        loaded=ctx.loaded,
+        config_path=config_file,
+        claude_config_dir=paths.claude_config_dir(),
+        resume=resume,
+    )
+    app.run()
+    return int(app.return_code or 0)
+
+
+COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
+    "import": cmd_import,
+    "ls": cmd_ls,
+    "show": cmd_show,
+    "export": cmd_export,
+    "rm": cmd_rm,
+    "rename": cmd_rename,
+}
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    print(f"claude-tui: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        loaded = _load_config(args.config)
+        ctx = Context(args, paths.db_path(args.db), loaded)
+        command = args.command or "tui"
+        if command in ("tui", "resume"):
+            resume = asyncio.run(_resume_target(ctx)) if command == "resume" else None
+            return run_tui(ctx, resume)
+        return asyncio.run(COMMANDS[command](ctx))
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        # `claude-tui ls | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

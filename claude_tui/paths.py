@@ -1,0 +1,49 @@
+"""Where claude-tui and Claude Code keep their files (XDG via platformdirs).
+
+Precedence everywhere: command-line flag > environment variable > default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "claude-tui"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "sessions.db"
+
+
+def default_config_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def db_path(flag: str | None = None) -> Path:
+    value = flag or os.environ.get("CLAUDE_TUI_DB")
+    return Path(value).expanduser() if value else default_db_path()
+
+
+def config_path(flag: str | None = None) -> tuple[Path, bool]:
+    """The config file and whether it was named explicitly (then it must exist)."""
+    value = flag or os.environ.get("CLAUDE_TUI_CONFIG")
+    if value:
+        return Path(value).expanduser(), True
+    return default_config_path(), False
+
+
+def claude_config_dir() -> Path:
+    """Claude Code's own directory: ``$CLAUDE_CONFIG_DIR``, else ``~/.claude``."""
+    value = os.environ.get("CLAUDE_CONFIG_DIR")
+    return Path(value).expanduser() if value else Path.home() / ".claude"
+
+
+def styles_dir() -> Path:
+    """The TCSS folder: inside the installed wheel, or at the repository root."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "styles"
+    return packaged if packaged.is_dir() else here.parent / "styles"

@@ -1,0 +1,124 @@
+"""Session metadata for the sidebar and ``ls``, folded from entries as they arrive.
+
+The fold is incremental (set-once or last-wins fields and counters), so the
+store keeps metadata current inside ``append`` without rescanning transcripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from .text import Entry, assistant_message_id, assistant_model, is_user_prompt, one_line
+
+TITLE_LIMIT = 80
+UNTITLED = "(untitled session)"
+
+
+def iso_utc(value: Any) -> str | None:
+    """Normalise an entry timestamp to ISO 8601 UTC with milliseconds, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+@dataclass
+class MetadataFold:
+    """The part of a session row that follows from its transcript."""
+
+    cwd: str | None = None
+    model: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    message_count: int = 0
+    last_assistant_id: str | None = None
+    compact_summary: str | None = None
+
+    def add(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            stamp = iso_utc(entry.get("timestamp"))
+            if stamp:
+                if self.created_at is None or stamp < self.created_at:
+                    self.created_at = stamp
+                if self.updated_at is None or stamp > self.updated_at:
+                    self.updated_at = stamp
+            cwd = entry.get("cwd")
+            if self.cwd is None and isinstance(cwd, str) and cwd:
+                self.cwd = cwd
+            kind = entry.get("type")
+            if kind == "summary" and isinstance(entry.get("summary"), str):
+                self.compact_summary = entry["summary"]
+            elif kind == "user" and is_user_prompt(entry):
+                self.message_count += 1
+            elif kind == "assistant":
+                self.model = assistant_model(entry) or self.model
+                mid = assistant_message_id(entry)
+                if mid != self.last_assistant_id:
+                    self.message_count += 1
+                    self.last_assistant_id = mid
+
+
+def derive_title(
+    custom_title: str | None, compact_summary: str | None, first_prompt: str | None
+) -> str:
+    """Transcript title: CLI/AI title > compaction summary > first real prompt.
+
+    ``custom_title`` is what the SDK's summary calls custom (a /rename in
+    Claude Code, else its AI-generated title). A rename in claude-tui is kept
+    apart and wins over all of these (see ``SessionRow.display_title``).
+    """
+    for candidate in (custom_title, compact_summary, first_prompt):
+        if candidate and candidate.strip():
+            return one_line(candidate, TITLE_LIMIT)
+    return ""
+
+
+@dataclass
+class SessionRow:
+    """One session as the sidebar and ``ls`` see it."""
+
+    session_id: str
+    project_key: str
+    cwd: str | None
+    title: str
+    custom_title: str | None
+    last_prompt: str | None
+    model: str | None
+    git_branch: str | None
+    created_at: str | None
+    updated_at: str | None
+    message_count: int
+    pinned: bool
+    archived: bool
+    tag: str | None
+    last_error: str | None
+
+    COLUMNS = (
+        "session_id, project_key, cwd, title, custom_title, last_prompt, model,"
+        " git_branch, created_at, updated_at, message_count, pinned, archived, tag,"
+        " last_error"
+    )
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> "SessionRow":
+        values = list(row)
+        values[11] = bool(values[11])
+        values[12] = bool(values[12])
+        return cls(*values)
+
+    @property
+    def display_title(self) -> str:
+        """Never empty: a claude-tui rename, else the derived title."""
+        return (self.custom_title or "").strip() or self.title or UNTITLED
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["title"] = self.display_title
+        return data

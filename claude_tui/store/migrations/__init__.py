@@ -1,0 +1,59 @@
+"""Ordered schema migrations and the tiny runner that applies them.
+
+Each migration is a module ``mNNNN_name.py`` here with ``VERSION`` and
+``async def upgrade(conn)``. The database's version lives in
+``PRAGMA user_version``; the runner applies every newer migration, each in its
+own transaction, so a crash mid-upgrade leaves a database at a known version.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+import aiosqlite
+
+
+class NewerSchemaError(Exception):
+    """The database was written by a newer claude-tui than this one."""
+
+
+def _migrations() -> list[ModuleType]:
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("m")
+    )
+    return [importlib.import_module(f"{__name__}.{n}") for n in names]
+
+
+def latest_version() -> int:
+    return max(m.VERSION for m in _migrations())
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def upgrade(conn: aiosqlite.Connection, target: int | None = None) -> int:
+    """Bring the schema to ``target`` (default: the latest); return the version."""
+    version = await current_version(conn)
+    newest = latest_version()
+    if version > newest:
+        raise NewerSchemaError(
+            f"schema version {version} is newer than this claude-tui supports ({newest})"
+        )
+    target = newest if target is None else target
+    for migration in _migrations():
+        if version < migration.VERSION <= target:
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                await migration.upgrade(conn)
+                await conn.execute(f"PRAGMA user_version = {int(migration.VERSION)}")
+                await conn.commit()
+            except BaseException:
+                await conn.rollback()
+                raise
+            version = migration.VERSION
+    return version

@@ -1,0 +1,3 @@
+"""Shared fixtures: isolated environment, the fake Messages API and the real CLI."""
+
+from tests.fakes.cli_env import cli_env, fake_api  # noqa: F401  (fixtures)
