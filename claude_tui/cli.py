@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         loaded = _load_config(args.config)
-        ctx = Context(args, paths.db_path(args.db), loaded)
+        ctx = Context(args, paths.db_path(args.db, loaded.settings.store.db), loaded)
         command = args.command or "tui"
         if command in ("tui", "resume"):
             resume = asyncio.run(_resume_target(ctx)) if command == "resume" else None

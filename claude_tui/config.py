@@ -62,6 +62,11 @@ class ContextSettings:
 
 
 @dataclass
+class StoreSettings:
+    db: str | None = None  # database file; default: the user data dir
+
+
+@dataclass
 class UISettings:
     theme: str = "textual-dark"
 
@@ -73,6 +78,7 @@ class Settings:
     reconnect: ReconnectSettings = field(default_factory=ReconnectSettings)
     sessions: SessionSettings = field(default_factory=SessionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
     ui: UISettings = field(default_factory=UISettings)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
 
@@ -217,6 +223,9 @@ DEFAULT_CONFIG_TEXT = """\
 
 [context]
 # max_file_bytes = 262144
+
+[store]
+# db = "~/.local/share/claude-tui/sessions.db"
 
 [ui]
 # theme = "textual-dark"

@@ -23,8 +23,9 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-def db_path(flag: str | None = None) -> Path:
-    value = flag or os.environ.get("CLAUDE_TUI_DB")
+def db_path(flag: str | None = None, configured: str | None = None) -> Path:
+    """Flag > $CLAUDE_TUI_DB > ``[store] db`` in the config > default."""
+    value = flag or os.environ.get("CLAUDE_TUI_DB") or configured
     return Path(value).expanduser() if value else default_db_path()
 
 
