@@ -147,14 +147,28 @@ class SqliteSessionStore:
             )
         try:
             await self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            await self._conn.execute("PRAGMA journal_mode = WAL")
+            await self._enable_wal()
             await self._conn.execute("PRAGMA synchronous = NORMAL")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             if app_id == 0:
-                await self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                await self._write(
+                    lambda: self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                )
             await migrations.upgrade(self._conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{where}: cannot prepare the database ({exc})") from exc
+
+    async def _enable_wal(self) -> None:
+        """Switch to WAL; the switch can report "locked" without waiting while
+        another process opens the same new database, so it is retried briefly."""
+        for attempt in range(100):
+            try:
+                await self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         await self._conn.close()

@@ -37,23 +37,28 @@ async def current_version(conn: aiosqlite.Connection) -> int:
 
 
 async def upgrade(conn: aiosqlite.Connection, target: int | None = None) -> int:
-    """Bring the schema to ``target`` (default: the latest); return the version."""
-    version = await current_version(conn)
+    """Bring the schema to ``target`` (default: the latest); return the version.
+
+    The version is read again inside each write transaction, so two processes
+    opening a new database at once never apply the same migration twice.
+    """
     newest = latest_version()
-    if version > newest:
-        raise NewerSchemaError(
-            f"schema version {version} is newer than this claude-tui supports ({newest})"
-        )
     target = newest if target is None else target
     for migration in _migrations():
-        if version < migration.VERSION <= target:
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
+        if migration.VERSION > target:
+            break
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = await current_version(conn)
+            if version > newest:
+                raise NewerSchemaError(
+                    f"schema version {version} is newer than this claude-tui supports ({newest})"
+                )
+            if version < migration.VERSION:
                 await migration.upgrade(conn)
                 await conn.execute(f"PRAGMA user_version = {int(migration.VERSION)}")
-                await conn.commit()
-            except BaseException:
-                await conn.rollback()
-                raise
-            version = migration.VERSION
-    return version
+            await conn.commit()
+        except BaseException:
+            await conn.rollback()
+            raise
+    return await current_version(conn)
