@@ -149,6 +149,7 @@ class SqliteSessionStore:
             await self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             await self._enable_wal()
             await self._conn.execute("PRAGMA synchronous = NORMAL")
+            await self._conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
             await self._conn.execute("PRAGMA foreign_keys = ON")
             if app_id == 0:
                 await self._write(

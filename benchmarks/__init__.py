@@ -1,0 +1,1 @@
+"""claude-tui benchmarks: ``python -m benchmarks`` (see run.py)."""

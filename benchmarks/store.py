@@ -1,0 +1,104 @@
+"""Foundation benchmarks: import, re-import, ``ls --json`` vs the SDK, full-text queries.
+
+Whole processes are timed (``python -m claude_tui ...``) with a warm page
+cache: every file is read once before timing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .datagen import COMMON_WORD, GENERATOR_VERSION, PREFIX, RARE_WORD, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / ".data"
+
+
+def dataset(sessions: int) -> tuple[Path, int]:
+    """The generated tree (cached in benchmarks/.data) and its size in bytes."""
+    root = DATA / f"claude-{sessions}-v{GENERATOR_VERSION}"
+    marker = root / "DONE"
+    if not marker.exists():
+        if root.exists():
+            import shutil
+
+            shutil.rmtree(root)
+        print(f"generating {sessions} sessions in {root} ...", file=sys.stderr)
+        total = generate(root, sessions=sessions)
+        marker.write_text(str(total))
+    return root, int(marker.read_text())
+
+
+def warm(root: Path) -> None:
+    for path in root.rglob("*.jsonl"):
+        path.read_bytes()
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - start
+
+
+def best_of(n: int, argv: list[str], env: dict[str, str]) -> float:
+    return min(timed(argv, env) for _ in range(n))
+
+
+SDK_LIST = "from claude_agent_sdk import list_sessions; print(len(list_sessions()))"
+SDK_LIST_INNER = (
+    "import time; from claude_agent_sdk import list_sessions; t=time.perf_counter();"
+    " n=len(list_sessions()); print(time.perf_counter()-t)"
+)
+
+
+async def _fts(db: Path) -> dict[str, float]:
+    from claude_tui.store import SqliteSessionStore
+
+    results: dict[str, float] = {}
+    async with await SqliteSessionStore.open(db) as store:
+        for label, text, prefix in (
+            ("fts_rare_ms", RARE_WORD, False),
+            ("fts_common_ms", COMMON_WORD, False),
+            ("fts_prefix_ms", PREFIX, True),
+        ):
+            await store.search_messages(text, limit=50, prefix=prefix)  # warm
+            runs = []
+            for _ in range(7):
+                start = time.perf_counter()
+                hits = await store.search_messages(text, limit=50, prefix=prefix)
+                runs.append((time.perf_counter() - start) * 1000)
+            assert hits, f"no hits for {text}"
+            results[label] = statistics.median(runs)
+    return results
+
+
+def run(sessions: int = 10_000) -> dict[str, float]:
+    root, total = dataset(sessions)
+    warm(root)
+    work = Path(tempfile.mkdtemp(prefix="ctui-bench-"))
+    db = work / "bench.db"
+    env = {**os.environ, "CLAUDE_CONFIG_DIR": str(root), "CLAUDE_TUI_DB": str(db),
+           "CLAUDE_TUI_CONFIG": "", "XDG_CONFIG_HOME": str(work / "cfg"), "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "claude_tui"]
+    result: dict[str, float] = {"sessions": sessions, "data_mb": total / 1e6}
+    first = timed([*cli, "import"], env)
+    result["import_s"] = first
+    result["import_mb_per_s"] = total / 1e6 / first
+    result["reimport_unchanged_s"] = best_of(3, [*cli, "import"], env)
+    result["ls_json_process_s"] = best_of(5, [*cli, "ls", "--json"], env)
+    result["sdk_list_sessions_process_s"] = best_of(3, [sys.executable, "-c", SDK_LIST], env)
+    inner = subprocess.run([sys.executable, "-c", SDK_LIST_INNER], env=env, capture_output=True, text=True, check=True)
+    result["sdk_list_sessions_call_s"] = float(inner.stdout.strip())
+    result["ls_speedup_vs_sdk_process"] = result["sdk_list_sessions_process_s"] / result["ls_json_process_s"]
+    result["ls_speedup_vs_sdk_call"] = result["sdk_list_sessions_call_s"] / result["ls_json_process_s"]
+    result["ls_search_process_s"] = best_of(3, [*cli, "ls", "--json", "--search", COMMON_WORD], env)
+    result.update(asyncio.run(_fts(db)))
+    result["db_mb"] = db.stat().st_size / 1e6
+    return result
