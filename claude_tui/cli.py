@@ -228,11 +228,16 @@ async def cmd_ls(ctx: Context) -> int:
         cwd = os.path.realpath(os.path.abspath(os.path.expanduser(args.project)))
     store = await _open_store(ctx)
     try:
-        rows = await store.sessions(search=args.search, cwd=cwd, limit=args.limit)
+        if args.json:
+            # SQLite builds each object: over 10,000 sessions this is several
+            # times faster than Python objects plus json.dumps.
+            objects = await store.sessions_json(search=args.search, cwd=cwd, limit=args.limit)
+        else:
+            rows = await store.sessions(search=args.search, cwd=cwd, limit=args.limit)
     finally:
         await store.close()
     if args.json:
-        print(json.dumps([r.to_json() for r in rows], indent=2))
+        print("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
         return EXIT_OK
     if not rows:
         print("No sessions." if not (args.search or args.project) else "No matching sessions.")

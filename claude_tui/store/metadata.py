@@ -6,7 +6,7 @@ store keeps metadata current inside ``append`` without rescanning transcripts.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -80,6 +80,12 @@ def derive_title(
     return ""
 
 
+# The display-title rule lives here, in SQL, once: every read selects it.
+DISPLAY_TITLE_SQL = (
+    f"coalesce(nullif(trim(custom_title), ''), nullif(title, ''), '{UNTITLED}')"
+)
+
+
 @dataclass
 class SessionRow:
     """One session as the sidebar and ``ls`` see it."""
@@ -87,8 +93,8 @@ class SessionRow:
     session_id: str
     project_key: str
     cwd: str | None
-    title: str
-    custom_title: str | None
+    title: str  # derived from the transcript
+    custom_title: str | None  # renamed in claude-tui
     last_prompt: str | None
     model: str | None
     git_branch: str | None
@@ -99,11 +105,24 @@ class SessionRow:
     archived: bool
     tag: str | None
     last_error: str | None
+    display_title: str  # never empty: the rename, else the derived title
 
     COLUMNS = (
         "session_id, project_key, cwd, title, custom_title, last_prompt, model,"
         " git_branch, created_at, updated_at, message_count, pinned, archived, tag,"
-        " last_error"
+        f" last_error, {DISPLAY_TITLE_SQL}"
+    )
+    JSON_FIELDS = (
+        "session_id", "project_key", "cwd", "custom_title", "last_prompt", "model",
+        "git_branch", "created_at", "updated_at", "message_count", "tag", "last_error",
+    )
+    # ``ls --json`` rows built by SQLite itself: the same keys as ``to_json``.
+    JSON_SQL = (
+        "json_object("
+        + ", ".join(f"'{name}', {name}" for name in JSON_FIELDS)
+        + f", 'title', {DISPLAY_TITLE_SQL}"
+        + ", 'pinned', json(CASE WHEN pinned THEN 'true' ELSE 'false' END)"
+        + ", 'archived', json(CASE WHEN archived THEN 'true' ELSE 'false' END))"
     )
 
     @classmethod
@@ -113,12 +132,7 @@ class SessionRow:
         values[12] = bool(values[12])
         return cls(*values)
 
-    @property
-    def display_title(self) -> str:
-        """Never empty: a claude-tui rename, else the derived title."""
-        return (self.custom_title or "").strip() or self.title or UNTITLED
-
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["title"] = self.display_title
+        data: dict[str, Any] = {name: getattr(self, name) for name in self.JSON_FIELDS}
+        data.update(title=self.display_title, pinned=self.pinned, archived=self.archived)
         return data

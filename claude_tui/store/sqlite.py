@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from . import migrations
-from .metadata import MetadataFold, SessionRow, derive_title
+from .metadata import DISPLAY_TITLE_SQL, MetadataFold, SessionRow, derive_title
 from .search import fts_query
 from .text import searchable_text
 
@@ -443,6 +443,24 @@ class SqliteSessionStore:
 
         ``search`` matches every word literally, in titles or message text.
         """
+        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty)
+        return [SessionRow.from_row(r) for r in rows]
+
+    async def sessions_json(
+        self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        """``sessions()`` as JSON object texts made by SQLite (fast for ``ls --json``)."""
+        rows = await self._session_query(SessionRow.JSON_SQL, search, cwd, limit, False)
+        return [r[0] for r in rows]
+
+    async def _session_query(
+        self,
+        select: str,
+        search: str | None,
+        cwd: str | None,
+        limit: int | None,
+        include_empty: bool,
+    ) -> list[tuple[Any, ...]]:
         where = ["1=1"] if include_empty else ["s.message_count > 0"]
         params: list[Any] = []
         if cwd is not None:
@@ -453,10 +471,7 @@ class SqliteSessionStore:
             match = fts_query(search)
             if not match:
                 return []
-            title_like = " AND ".join(
-                "(coalesce(s.custom_title, '') || ' ' || s.title) LIKE ? ESCAPE '\\'"
-                for _ in words
-            )
+            title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\'" for _ in words)
             where.append(
                 f"(({title_like}) OR EXISTS (SELECT 1 FROM message_fts f"
                 " JOIN transcripts t ON t.id = f.transcript_id"
@@ -466,13 +481,13 @@ class SqliteSessionStore:
             params.extend(f"%{_like_escape(w)}%" for w in words)
             params.append(match)
         sql = (
-            f"SELECT {SessionRow.COLUMNS} FROM sessions s WHERE {' AND '.join(where)}"
+            f"SELECT {select} FROM sessions s WHERE {' AND '.join(where)}"
             " ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
         )
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [SessionRow.from_row(r) for r in await self._rows(sql, params)]
+        return await self._rows(sql, params)
 
     async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:
         """Sessions whose id is ``id_or_prefix`` or starts with it (>= 8 chars)."""

@@ -255,3 +255,14 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
             return sum(r.message_count for r in rows)
 
     assert asyncio.run(count()) == 80
+
+
+async def test_sessions_json_matches_rows(store: SqliteSessionStore) -> None:
+    import json
+
+    await store.append(KEY, [user("u1", 'a "quoted" prompt \x1b[31m ✓')])
+    await store.update_session(KEY["project_key"], KEY["session_id"], pinned=True)
+    rows = await store.sessions()
+    objects = [json.loads(o) for o in await store.sessions_json()]
+    assert objects == [r.to_json() for r in rows]
+    assert objects[0]["pinned"] is True and objects[0]["archived"] is False
