@@ -100,25 +100,31 @@ def _subagent_files(session_dir: Path) -> list[Path]:
 
 
 def _scan(projects: Path, errors: list[str]) -> list[Path]:
-    """Every transcript file under ``projects``, main transcripts before subagents."""
-    found: list[Path] = []
+    """Every transcript under ``projects``: main transcripts newest first (so a
+    first import shows recent sessions early), then subagent transcripts."""
+    mains: list[tuple[float, Path]] = []
+    subagents: list[Path] = []
     try:
         project_dirs = sorted(e.path for e in os.scandir(projects) if e.is_dir())
     except OSError as exc:
         errors.append(f"{projects}: cannot list ({exc.strerror or exc})")
-        return found
+        return []
     for project in project_dirs:
         try:
-            entries = list(os.scandir(project))
+            entries = sorted(os.scandir(project), key=lambda e: e.name)
         except OSError as exc:
             errors.append(f"{project}: cannot list ({exc.strerror or exc}); skipped")
             continue
-        mains = sorted(Path(e.path) for e in entries if e.name.endswith(".jsonl") and e.is_file())
-        found.extend(mains)
-        for e in sorted(entries, key=lambda e: e.name):
-            if e.is_dir():
-                found.extend(_subagent_files(Path(e.path)))
-    return found
+        for e in entries:
+            try:
+                if e.name.endswith(".jsonl") and e.is_file():
+                    mains.append((-e.stat().st_mtime, Path(e.path)))
+                elif e.is_dir():
+                    subagents.extend(_subagent_files(Path(e.path)))
+            except OSError:
+                continue  # vanished while we looked
+    mains.sort(key=lambda item: item[0])
+    return [path for _, path in mains] + subagents
 
 
 def _head_hash(handle: Any, length: int) -> str:

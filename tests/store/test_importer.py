@@ -173,3 +173,17 @@ async def test_progress_is_reported_per_file(store: SqliteSessionStore, home: Pa
     seen: list[tuple[int, int]] = []
     await import_transcripts(store, home, progress=lambda p: seen.append((p.files_done, p.files_total)))
     assert seen == [(i, 5) for i in range(1, 6)]
+
+
+async def test_newest_transcripts_import_first(store: SqliteSessionStore, tmp_path: Path) -> None:
+    import os
+
+    old = transcript(tmp_path, "aaaaaaaa-0000-0000-0000-00000000000a")
+    new = transcript(tmp_path, "aaaaaaaa-0000-0000-0000-00000000000b")
+    old.write_text(line("o1", "old"))
+    new.write_text(line("n1", "new"))
+    os.utime(old, (1_000_000, 1_000_000))
+    os.utime(new, (2_000_000, 2_000_000))
+    order: list[str] = []
+    await import_transcripts(store, tmp_path, progress=lambda p: order.append(p.path.stem[-1]))
+    assert order == ["b", "a"]
