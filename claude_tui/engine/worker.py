@@ -266,6 +266,7 @@ class SessionWorker:
         self._resumed_now = False
         self._permission_waits = 0
         self._stored_error = False
+        self._store_tasks: set[asyncio.Task[Any]] = set()
 
     # -- identity and inspection ----------------------------------------------------
 
@@ -395,8 +396,10 @@ class SessionWorker:
         await self._closed.wait()
 
     async def flush(self, timeout: float | None = None) -> None:
-        """Wait until transcript imports scheduled so far are in the store."""
+        """Wait until store writes and transcript imports scheduled so far are done."""
         async with asyncio.timeout(timeout):
+            if self._store_tasks:
+                await asyncio.wait(list(self._store_tasks))
             while self._persist_task is not None and not self._persist_task.done():
                 await asyncio.shield(self._persist_task)
 
@@ -1231,6 +1234,8 @@ class SessionWorker:
                     resumed=self._resumed_now,
                 )
             )
+            if not self._resumed_now and self.store is not None:
+                self._spawn_store(self.store.ensure_session(self.project_key, self.session_id, self.spec.cwd))
             if data.get("session_id") and data.get("session_id") != self.session_id:
                 self.log.append(f"[claude-tui] CLI reports session {data.get('session_id')}, expected {self.session_id}")
             if model and model != self._state.model:
@@ -1261,8 +1266,17 @@ class SessionWorker:
     # -- persistence ---------------------------------------------------------------------------
 
     def _spawn_store(self, coro: Any) -> None:
+        """Run a store write in the background; keep a reference so it is not
+        garbage-collected mid-flight, and swallow its error after logging."""
         task = asyncio.get_running_loop().create_task(coro)
-        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self._store_tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._store_tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.warning("store write failed: %s", t.exception())
+
+        task.add_done_callback(done)
 
     def _schedule_persist(self) -> None:
         """Import the local transcript into the store soon (coalesced, in order)."""

@@ -512,6 +512,20 @@ class SqliteSessionStore:
         )
         return SessionRow.from_row(rows[0]) if rows else None
 
+    async def ensure_session(self, project_key: str, session_id: str, cwd: str) -> None:
+        """Record a new session as soon as its CLI reports it (before its first
+        transcript line lands), so it is known to the store at once."""
+        now = _now_iso()
+
+        async def work() -> None:
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO sessions (project_key, session_id, cwd, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?)",
+                (project_key, session_id, cwd, now, now),
+            )
+
+        await self._write(work)
+
     async def update_session(self, project_key: str, session_id: str, **fields: Any) -> None:
         """Set app-owned fields: custom_title, pinned, archived, last_error."""
         allowed = {"custom_title", "pinned", "archived", "last_error"}

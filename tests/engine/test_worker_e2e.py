@@ -508,3 +508,20 @@ async def test_cli_not_found_fails_at_once_with_what_to_do(
     [error] = of(events, ErrorOccurred)
     assert error.kind == "cli_missing" and not error.retryable and "cli_path" in error.message
     assert Phase.RECONNECTING not in phases(events)
+
+
+async def test_new_session_is_in_the_store_once_the_cli_reports_it(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    fake_api.queue_reply(Text("hello"))
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    with worker.events() as stream:
+        first = asyncio.ensure_future(worker.send("hi there", ()))
+        await stream.wait_for(lambda e: isinstance(e, SessionStarted), WAIT_S)
+        await worker.flush(timeout=WAIT_S)
+        row = await store.session(worker.project_key, worker.session_id)
+        assert row is not None and row.cwd == str(cli_env.cwd)
+        await asyncio.wait_for(first, WAIT_S)
+        await worker.flush(timeout=WAIT_S)
+    await worker.close()
+    await worker.flush(timeout=WAIT_S)
