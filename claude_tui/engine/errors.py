@@ -81,6 +81,14 @@ def classify(
             f"The session's directory {cwd} no longer exists; recreate it to resume this session.",
             False,
         )
+    if "cannot be used with root/sudo privileges" in both:
+        return Failure(
+            "connect",
+            "Claude Code refuses bypassPermissions when run as root. Set"
+            " `allow_bypass = false` under [claude] in the config, or run claude-tui as a"
+            " normal user (inside a sandbox, IS_SANDBOX=1 lifts the check).",
+            False,
+        )
     if any(marker in both for marker in _AUTH_MARKERS) or " 401 " in f" {both} ":
         return Failure(
             "auth",

@@ -62,6 +62,7 @@ class SessionState:
     max_attempts: int = 0
     next_retry_at: float | None = None
     model: str | None = None
+    permission_mode: str = "default"
     pending: int = 0  # prompts waiting to be sent after the current turn / connect
 
     @property

@@ -241,6 +241,7 @@ class SessionWorker:
             started_at=started_at if started_at is not None else time.time(),
             messages=messages,
             model=self.connection.model or settings.claude.model,
+            permission_mode=self.connection.permission_mode or settings.claude.permission_mode,
         )
         self._task: asyncio.Task[None] | None = None
         self._client: ClaudeSDKClient | None = None
@@ -606,14 +607,31 @@ class SessionWorker:
             cmd.future.set_result(None)
 
     async def _on_set_permission_mode(self, cmd: _SetPermissionMode) -> None:
-        self.connection.permission_mode = cmd.mode
-        if self._client is not None:
+        """Switch live; a mode the CLI refuses fails the future with a message
+        that says what to do, and the previous mode stays in force."""
+        from ..config import PERMISSION_MODES
+
+        error: Exception | None = None
+        if cmd.mode not in PERMISSION_MODES:
+            error = ValueError(f"unknown permission mode {cmd.mode!r}; one of {', '.join(PERMISSION_MODES)}")
+        elif cmd.mode == "bypassPermissions" and not self.settings.claude.allow_bypass:
+            error = ValueError(
+                "bypassPermissions needs `allow_bypass = true` under [claude] in the config"
+                " (the CLI must be started allowing it)"
+            )
+        elif self._client is not None:
             try:
                 await self._client.set_permission_mode(cmd.mode)  # type: ignore[arg-type]
-            except Exception as exc:  # noqa: BLE001 - applied on the next connect anyway
-                log.debug("set_permission_mode failed: %s", exc)
+            except Exception as exc:  # noqa: BLE001 - reported to the caller
+                error = RuntimeError(f"the CLI refused permission mode {cmd.mode}: {exc}")
+        if error is None:
+            self.connection.permission_mode = cmd.mode
+            self._update(permission_mode=cmd.mode)
         if not cmd.future.done():
-            cmd.future.set_result(None)
+            if error is None:
+                cmd.future.set_result(None)
+            else:
+                cmd.future.set_exception(error)
 
     async def _on_close(self, cmd: _Close) -> None:
         self._closing = cmd.deadline if self._closing is None else min(self._closing, cmd.deadline)

@@ -153,3 +153,72 @@ async def test_timeouts_do_not_fire_while_the_user_decides(
     await worker.close()
     assert result is not None and result.outcome == "completed"
     assert target.read_text() == "ok"
+
+
+async def test_live_switch_to_accept_edits_stops_asking_for_edits(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    target = Path(cli_env.cwd) / "auto.txt"
+    fake_api.queue_reply(Text("ready"))
+    fake_api.queue_reply(ToolUse("Write", {"file_path": str(target), "content": "auto"}))
+    fake_api.queue_reply(Text("done"))
+    broker = PermissionBroker()
+    answerer = Answerer(broker, PermissionAnswer(Decision.DENY))
+    worker = worker_with(cli_env, store, broker)
+    await turn(worker, "hello")
+    await asyncio.wait_for(worker.set_permission_mode("acceptEdits"), WAIT_S)
+    assert worker.state.permission_mode == "acceptEdits"
+    await turn(worker, "write it")
+    await worker.close()
+    assert answerer.asked == [] and target.read_text() == "auto"
+
+
+async def test_bypass_needs_the_config_flag(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    import pytest
+
+    fake_api.queue_reply(Text("ready"))
+    broker = PermissionBroker()
+    worker = worker_with(cli_env, store, broker)
+    await turn(worker, "hello")
+    with pytest.raises(ValueError, match="allow_bypass = true"):
+        await asyncio.wait_for(worker.set_permission_mode("bypassPermissions"), WAIT_S)
+    assert worker.state.permission_mode == "default"
+    await worker.close()
+
+    fake_api.queue_reply(Text("ready"))
+    target = Path(cli_env.cwd) / "bypass.txt"
+    fake_api.queue_reply(ToolUse("Bash", {"command": f"echo hi > {target}"}))
+    fake_api.queue_reply(Text("done"))
+    answerer = Answerer(broker, PermissionAnswer(Decision.DENY))
+    # As root (CI) the CLI refuses to allow bypass outside a declared sandbox.
+    cli_env.env["IS_SANDBOX"] = "1"
+    allowed = worker_with(cli_env, store, broker, claude={"allow_bypass": True})
+    first = await asyncio.wait_for(allowed.send("hello", ()), WAIT_S)
+    assert first is not None, list(allowed.log)
+    await asyncio.wait_for(allowed.set_permission_mode("bypassPermissions"), WAIT_S)
+    await turn(allowed, "run it")
+    await allowed.close()
+    assert answerer.asked == [] and target.read_text() == "hi\n"
+
+
+async def test_bypass_refused_as_root_fails_with_advice(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    import os
+
+    import pytest
+
+    from claude_tui.engine import ErrorOccurred, Phase
+
+    if os.geteuid() != 0:
+        pytest.skip("the CLI refuses bypass only for root")
+    cli_env.env.pop("IS_SANDBOX", None)
+    worker = worker_with(cli_env, store, PermissionBroker(), claude={"allow_bypass": True})
+    with worker.events() as stream:
+        result = await asyncio.wait_for(worker.send("hello", ()), WAIT_S)
+        assert result is None
+        error = await stream.wait_for(lambda e: isinstance(e, ErrorOccurred) and not e.retryable, WAIT_S)
+    assert "allow_bypass = false" in error.message and worker.state.phase is Phase.FAILED
+    await worker.close()
