@@ -1,0 +1,719 @@
+"""ClaudeTUI: the Textual app. It owns the store connection and the open views.
+
+Start-up paints first: the screen is composed before any I/O, then a worker
+opens the store and lists sessions, and a thread worker imports Claude Code
+transcripts on its own connection, reporting progress with messages, so the
+UI thread never waits for disk or JSON. Widgets stay thin: they post messages,
+the app queries the store and hands them rows and messages.
+
+Hooks for the live half (the session engine):
+  * ``markers`` / ``set_marker(key, Marker | None)``: the sidebar's live glyphs.
+  * ``pane_for(key).chat``: a ``ChatView`` with ``append_message`` and
+    ``start_assistant_stream`` (see ``widgets/chat_view.py``).
+  * ``send_prompt``: called when a prompt is submitted; ``sending_enabled``
+    turns Enter-to-send on in every prompt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Tab, Tabs
+
+from .commands import SessionSwitchProvider
+from .config import LoadedSettings, save_settings
+from .literal import safe_line
+from .paths import styles_dir
+from .screens.help import HelpScreen
+from .screens.main import MainScreen
+from .widgets.empty_state import EmptyState, empty_state_text
+from .widgets.marker import Marker
+from .widgets.prompt import PromptArea
+from .widgets.session_list import SessionKey, SessionList, build_rows, key_of
+from .widgets.session_pane import SessionPane
+from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
+
+if TYPE_CHECKING:
+    from .store import SearchHit, SessionRow, SqliteSessionStore
+    from .store.importer import ImportProgress, ImportReport
+
+TAB_TITLE_LIMIT = 28
+REFRESH_DURING_IMPORT = 0.5  # seconds between sidebar refreshes while importing
+MESSAGE_HITS = 50
+SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
+
+
+@dataclass
+class OpenView:
+    """A session (or draft, ``key`` None) open in the centre, in tab order."""
+
+    key: SessionKey | None
+    number: int
+    title: str
+
+    @property
+    def pane_id(self) -> str:
+        return f"pane-{self.number}"
+
+    @property
+    def tab_id(self) -> str:
+        return f"tab-{self.number}"
+
+
+class ImportCancelled(Exception):
+    """Raised inside the import thread to stop it when the app quits."""
+
+
+class ClaudeTUI(App[None]):
+    """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
+
+    TITLE = "claude-tui"
+    CSS_PATH: ClassVar[list[str | os.PathLike[str]]] = [  # type: ignore[assignment]
+        styles_dir() / name for name in ("app.tcss", "sidebar.tcss", "chat.tcss", "panels.tcss")
+    ]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    COMMANDS = App.COMMANDS | {SessionSwitchProvider}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    # Priority bindings: these keys act wherever focus is, including the prompt
+    # and filter boxes (whose own ctrl+w / ctrl+f word deletion they override).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "new_draft", "New", id="new_session", priority=True),
+        Binding("ctrl+w", "close_session", "Close", id="close_session", priority=True),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar", priority=True),
+        Binding("ctrl+f", "focus_filter", "Filter", show=False, id="focus_filter", priority=True),
+        Binding("ctrl+pageup", "prev_session", "Previous session", show=False, id="prev_session", priority=True),
+        Binding("ctrl+pagedown", "next_session", "Next session", show=False, id="next_session", priority=True),
+        *(
+            Binding(
+                f"alt+{n}", f"goto_session({n})", f"Session {n}", show=False, id=f"goto_session_{n}", priority=True
+            )
+            for n in range(1, 10)
+        ),
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    KEY_HELP: ClassVar[list[tuple[str, str]]] = [
+        ("new_session", "New session (draft)"),
+        ("focus_next", "Focus next area"),
+        ("focus_previous", "Focus previous area"),
+        ("prev_session", "Previous open session"),
+        ("next_session", "Next open session"),
+        *((f"goto_session_{n}", f"Open session number {n}") for n in range(1, 10)),
+        ("close_session", "Close the session view"),
+        ("toggle_sidebar", "Show or hide the sidebar"),
+        ("focus_filter", "Filter sessions (titles and text)"),
+        ("command_palette", "Command palette (switch session, theme ...)"),
+        ("help", "This help"),
+        ("quit", "Quit"),
+    ]
+
+    class ImportProgressed(Message):
+        """Posted from the import thread after each transcript file."""
+
+        def __init__(self, progress: ImportProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class ImportFinished(Message):
+        """Posted from the import thread at its end (``error`` if it failed)."""
+
+        def __init__(self, report: ImportReport | None, error: str | None = None) -> None:
+            super().__init__()
+            self.report = report
+            self.error = error
+
+    def __init__(
+        self,
+        *,
+        db_path: Path,
+        loaded: LoadedSettings,
+        config_path: Path,
+        claude_config_dir: Path,
+        resume: tuple[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        debounce: float = DEBOUNCE_SECONDS,
+        import_on_start: bool = True,
+        cwd: Path | None = None,
+    ) -> None:
+        """``cwd`` is where new sessions start (default: the current directory);
+        ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.loaded = loaded
+        self.settings = loaded.settings
+        self.config_path = Path(config_path)
+        self.claude_config_dir = Path(claude_config_dir)
+        self.resume = resume
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(timezone.utc))
+        self.debounce = debounce
+        self.import_on_start = import_on_start
+        self.cwd = Path(cwd) if cwd is not None else Path.cwd()
+        self.markers: dict[SessionKey, Marker] = {}
+        self.store: SqliteSessionStore | None = None
+        self.store_error: str | None = None
+        self.sessions_loaded = False
+        self.importing = False
+        self.import_done = False
+        self.import_found: int | None = None
+        self.import_report: ImportReport | None = None
+        self.open_views: list[OpenView] = []
+        self._sending_enabled = False
+        self.filter_text = ""
+        self.filter_done: str | None = None  # the filter whose results are on screen
+        self._sessions: list[SessionRow] = []
+        self._by_key: dict[SessionKey, SessionRow] = {}
+        self._view_counter = 0
+        self._refresh_pending = False
+        self._stop_import = threading.Event()
+        self._theme_ready = False
+        self._save_timer: Timer | None = None
+        self._sidebar_hidden = False  # wide layout: user hid it
+        self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
+        self.set_keymap(self.settings.keymap)
+        theme = self.settings.ui.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        else:
+            self.loaded.warnings.append(f"unknown theme {theme!r} in [ui] theme; using {self.theme}")
+
+    # -- composition --------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(clock=self.clock, markers=self.markers, debounce=self.debounce)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.screen_stack[0].query_one(Sidebar)
+
+    @property
+    def session_list(self) -> SessionList:
+        return self.sidebar.session_list
+
+    @property
+    def _main(self) -> Screen[Any]:
+        return self.screen_stack[0]
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_ready = True
+
+    @on(MainScreen.Ready)
+    def _main_ready(self) -> None:
+        for warning in self.loaded.warnings:
+            self.notify(warning, title="config", severity="warning", markup=False)
+        self._update_sidebar_classes()
+        self._update_empty_state()
+        self._main.query_one("#open-tabs").display = False
+        self.session_list.focus()
+        self._startup()
+
+    @work(group="startup", exit_on_error=False)
+    async def _startup(self) -> None:
+        from .store import SqliteSessionStore, StoreError
+
+        try:
+            self.store = await SqliteSessionStore.open(self.db_path)
+        except (StoreError, OSError) as exc:
+            self.store_error = str(exc)
+            self.sidebar.set_status("no database")
+            self._update_empty_state()
+            self.notify(str(exc), title="database", severity="error", markup=False, timeout=30)
+            return
+        await self._reload_sessions()
+        if self.resume is not None:
+            await self._open_session(self.resume, None)
+        if self.import_on_start:
+            self.start_import()
+
+    async def on_unmount(self) -> None:
+        self._stop_import.set()
+        if self._save_timer is not None:
+            self._save_timer.stop()  # a theme chosen just before quitting is still saved
+            self._save_timer = None
+            try:
+                await asyncio.to_thread(save_settings, self.settings, self.config_path)
+            except OSError:
+                pass  # nowhere left to report it
+        if self.store is not None:
+            await self.store.close()
+            self.store = None
+
+    # -- session list ---------------------------------------------------------------------
+
+    def all_sessions(self) -> list[SessionRow]:
+        """Every stored session (unfiltered), pinned first, newest first."""
+        return self._sessions
+
+    async def _reload_sessions(self) -> None:
+        """Read the session rows again and redraw the sidebar (and the filter, if any)."""
+        if self.store is None:
+            return
+        rows = await self.store.sessions()
+        self._sessions = rows
+        self._by_key = {key_of(r): r for r in rows}
+        self.sessions_loaded = True
+        for view in self.open_views:
+            row = self._by_key.get(view.key) if view.key else None
+            if row is not None and row.display_title != view.title:
+                self._retitle(view, row.display_title)
+        if self.filter_text:
+            await self._apply_filter(self.filter_text)
+        else:
+            self.sidebar.show_rows(build_rows(rows), self._count_status(len(rows)))
+        self._update_empty_state()
+
+    def _count_status(self, count: int) -> str:
+        if not count:
+            return "importing …" if self.importing else "no sessions yet"
+        return f"{count} session{'s' if count != 1 else ''}"
+
+    @on(Sidebar.FilterChanged)
+    def _filter_changed(self, event: Sidebar.FilterChanged) -> None:
+        self.filter_text = event.text
+        self._filter_worker(event.text)
+
+    @work(group="filter", exclusive=True, exit_on_error=False)
+    async def _filter_worker(self, text: str) -> None:
+        if text:
+            await self._apply_filter(text)
+        else:
+            self.sidebar.show_rows(build_rows(self._sessions), self._count_status(len(self._sessions)))
+        self.filter_done = text
+
+    async def _apply_filter(self, text: str) -> None:
+        """Sessions whose title or text matches, with the matching messages under them."""
+        store = self.store
+        if store is None:
+            return
+        sessions = await store.sessions(search=text)
+        hits = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
+        if text != self.filter_text:
+            return  # typing went on; a newer worker shows its own result
+        by_key: dict[SessionKey, list[SearchHit]] = {}
+        for hit in hits:
+            by_key.setdefault((hit.project_key, hit.session_id), []).append(hit)
+        listed = {key_of(s) for s in sessions}
+        for key in by_key:
+            if key not in listed:
+                row = self._by_key.get(key) or await store.session(*key)
+                if row is not None:
+                    sessions.append(row)
+                    listed.add(key)
+        sessions.sort(key=lambda r: r.updated_at or "", reverse=True)
+        sessions.sort(key=lambda r: not r.pinned)  # stable: pinned first, newest first
+        status = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"
+        if hits:
+            more = "+" if len(hits) >= MESSAGE_HITS else ""
+            status += f", {len(hits)}{more} text hit{'s' if len(hits) != 1 else ''}"
+        self.sidebar.show_rows(build_rows(sessions, by_key), status)
+
+    @on(SessionList.Selected)
+    def _session_selected(self, event: SessionList.Selected) -> None:
+        self.open_session(event.key, event.uuid)
+
+    # -- markers (the engine sets these later) ---------------------------------------------
+
+    def set_marker(self, key: SessionKey, marker: Marker | None) -> None:
+        """Show ``marker`` next to session ``key`` in the sidebar and on its tab."""
+        if marker is None:
+            self.markers.pop(key, None)
+        else:
+            self.markers[key] = marker
+        self.session_list.refresh_markers()
+        for view in self.open_views:
+            if view.key == key:
+                self._retitle(view, view.title)
+
+    def set_markers(self, markers: dict[SessionKey, Marker]) -> None:
+        """Replace all markers at once (keeps the dict object the sidebar holds)."""
+        self.markers.clear()
+        self.markers.update(markers)
+        self.session_list.refresh_markers()
+
+    # -- import ---------------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        """Import Claude Code transcripts in a thread with its own store connection."""
+        if self.importing:
+            return
+        self.importing = True
+        self.import_done = False
+        self.sidebar.show_import(0, 1, "Looking for Claude Code sessions …")
+        self._update_empty_state()
+        self._import_worker()
+
+    @work(thread=True, group="import", exclusive=True, exit_on_error=False)
+    def _import_worker(self) -> None:
+        try:
+            report = asyncio.run(self._import_in_thread())
+        except ImportCancelled:
+            return
+        except Exception as exc:  # reported in the UI; the app keeps running
+            self.post_message(self.ImportFinished(None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.ImportFinished(report))
+
+    async def _import_in_thread(self) -> ImportReport:
+        from .store import SqliteSessionStore
+        from .store.importer import import_transcripts
+
+        def progress(update: ImportProgress) -> None:
+            if self._stop_import.is_set():
+                raise ImportCancelled()
+            self.post_message(self.ImportProgressed(update))
+
+        store = await SqliteSessionStore.open(self.db_path)
+        try:
+            return await import_transcripts(store, self.claude_config_dir, progress=progress)
+        finally:
+            await store.close()
+
+    @on(ImportProgressed)
+    def _import_progressed(self, event: ImportProgressed) -> None:
+        update = event.progress
+        self.import_found = update.files_total
+        self.sidebar.show_import(
+            update.files_done,
+            update.files_total,
+            f"Importing {update.files_done}/{update.files_total} transcripts",
+        )
+        if update.entries_added and not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(REFRESH_DURING_IMPORT, self._refresh_during_import)
+
+    def _refresh_during_import(self) -> None:
+        self._refresh_pending = False
+        self.run_worker(self._reload_sessions(), group="reload", exclusive=True, exit_on_error=False)
+
+    @on(ImportFinished)
+    async def _import_finished(self, event: ImportFinished) -> None:
+        self.importing = False
+        self.import_report = event.report
+        if self.import_found is None:
+            self.import_found = 0
+        self.sidebar.show_import(0, 0, "")
+        if event.error:
+            self.notify(f"Import failed: {event.error}", title="import", severity="error", markup=False)
+        elif event.report is not None and event.report.errors:
+            count = len(event.report.errors)
+            self.notify(
+                safe_line(event.report.errors[0]) + (f" (and {count - 1} more)" if count > 1 else ""),
+                title="import", severity="warning", markup=False,
+            )
+        await self._reload_sessions()
+        self.import_done = True
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        welcome = self._main.query_one("#welcome", EmptyState)
+        if self.store_error:
+            welcome.update(Content.assemble(("The session database cannot be used", "bold"), "\n\n", safe_line(self.store_error)))
+            return
+        welcome.update(
+            empty_state_text(
+                sessions=len(self._sessions),
+                importing=self.importing or not self.sessions_loaded,
+                found=self.import_found,
+                projects_dir=self.claude_config_dir / "projects",
+                new_key=self._key_for("new_session"),
+                help_key=self._key_for("help"),
+            )
+        )
+
+    # -- open views ------------------------------------------------------------------------
+
+    def view_for(self, key: SessionKey) -> OpenView | None:
+        return next((v for v in self.open_views if v.key == key), None)
+
+    def pane_for(self, key: SessionKey) -> SessionPane | None:
+        """The pane showing session ``key``, if open (the engine streams into ``.chat``)."""
+        view = self.view_for(key)
+        return self._pane(view) if view else None
+
+    def pane_for_view(self, view: OpenView) -> SessionPane:
+        return self._main.query_one(f"#{view.pane_id}", SessionPane)
+
+    _pane = pane_for_view
+
+    @property
+    def current_view(self) -> OpenView | None:
+        active = self._main.query_one(Tabs).active
+        return next((v for v in self.open_views if v.tab_id == active), None)
+
+    def open_session(self, key: SessionKey, uuid: str | None = None) -> None:
+        """Open (or switch to) session ``key``; with ``uuid``, scroll to that message."""
+        self.run_worker(self._open_session(key, uuid), group="open", exit_on_error=False)
+
+    async def _open_session(self, key: SessionKey, uuid: str | None) -> None:
+        view = self.view_for(key)
+        if view is not None:
+            self._activate(view)
+            if uuid is not None:
+                pane = self._pane(view)
+                await pane.chat.show_message(uuid)
+                pane.chat.focus()
+            return
+        row = self._by_key.get(key)
+        if row is None and self.store is not None:
+            row = await self.store.session(*key)
+        title = row.display_title if row else key[1][:8]
+        view = await self._add_view(key, title)
+        pane = self._pane(view)
+        entries = await self.store.load({"project_key": key[0], "session_id": key[1]}) if self.store else None
+        from .transcript import conversation
+
+        messages = await asyncio.to_thread(conversation, list(entries or []))
+        await pane.chat.load(messages, focus_uuid=uuid)
+        pane.chat.focus()
+
+    async def _add_view(self, key: SessionKey | None, title: str, intro: Content | None = None) -> OpenView:
+        self._view_counter += 1
+        view = OpenView(key, self._view_counter, title)
+        self.open_views.append(view)
+        pane = SessionPane(key, title=title, intro=intro, id=view.pane_id)
+        pane.display = False
+        await self._main.query_one(ContentSwitcher).add_content(pane)
+        pane.prompt.send_on_enter = self.sending_enabled
+        tabs = self._main.query_one(Tabs)
+        tabs.display = True
+        await tabs.add_tab(Tab(self._tab_label(view), id=view.tab_id))
+        self._activate(view)
+        # On a narrow terminal the session needs the room; ctrl+b brings the list back.
+        self._sidebar_shown_narrow = False
+        self._update_sidebar_classes()
+        return view
+
+    def _tab_label(self, view: OpenView) -> Content:
+        title = safe_line(view.title)
+        if len(title) > TAB_TITLE_LIMIT:
+            title = title[: TAB_TITLE_LIMIT - 1] + "…"
+        number = self.open_views.index(view) + 1 if view in self.open_views else 0
+        marker = self.markers.get(view.key) if view.key else None
+        parts: list[Content | tuple[str, str] | str] = []
+        if number <= 9:
+            parts.append((f"{number} ", "dim"))
+        if marker is not None:
+            parts += [(marker.glyph, marker.style), " "]
+        parts.append(Content(title))
+        return Content.assemble(*parts)
+
+    def _retitle(self, view: OpenView, title: str) -> None:
+        view.title = title
+        try:
+            tab = self._main.query_one(f"#{view.tab_id}", Tab)
+        except Exception:
+            return
+        tab.label = self._tab_label(view)
+        if self.current_view is view:
+            self.sub_title = safe_line(title)
+
+    def _activate(self, view: OpenView) -> None:
+        tabs = self._main.query_one(Tabs)
+        if tabs.active != view.tab_id:
+            tabs.active = view.tab_id
+        self._show_view(view)
+
+    def _show_view(self, view: OpenView | None) -> None:
+        switcher = self._main.query_one(ContentSwitcher)
+        switcher.current = view.pane_id if view else "welcome"
+        self.sub_title = safe_line(view.title) if view else ""
+        self.session_list.set_current(view.key if view else None)
+
+    @on(Tabs.TabActivated, "#open-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        view = next((v for v in self.open_views if v.tab_id == event.tab.id), None) if event.tab else None
+        self._show_view(view)
+
+    @on(Tabs.Cleared, "#open-tabs")
+    def _tabs_cleared(self, event: Tabs.Cleared) -> None:
+        self._show_view(None)
+
+    # -- prompt (wired to the engine later) ----------------------------------------------------
+
+    @on(PromptArea.Submitted)
+    async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
+        pane = next((p for p in event.prompt.ancestors if isinstance(p, SessionPane)), None)
+        if pane is None:
+            return
+        if await self.send_prompt(pane.key, event.text):
+            event.prompt.clear()
+
+    @property
+    def sending_enabled(self) -> bool:
+        """Whether Enter in a prompt submits it (turned on when the engine is wired)."""
+        return self._sending_enabled
+
+    @sending_enabled.setter
+    def sending_enabled(self, value: bool) -> None:
+        self._sending_enabled = value
+        if self.screen_stack:
+            for prompt in self._main.query(PromptArea):
+                prompt.send_on_enter = value
+
+    async def send_prompt(self, key: SessionKey | None, text: str) -> bool:
+        """Hand a prompt to the session engine; True when it was accepted.
+
+        TODO(engine): the lead wires this to the SessionManager and sets
+        ``sending_enabled``; until then prompts are never submitted.
+        """
+        return False
+
+    # -- actions ----------------------------------------------------------------------------
+
+    async def action_new_draft(self) -> None:
+        cwd = safe_line(str(self.cwd))
+        intro = Content.assemble(("New session", "bold"), ("  in " + cwd, "dim"))
+        view = await self._add_view(None, "New session", intro)
+        self._pane(view).prompt.focus()
+
+    def _cycle(self, step: int) -> None:
+        if not self.open_views:
+            return
+        current = self.current_view
+        index = self.open_views.index(current) if current in self.open_views else -1
+        self._activate(self.open_views[(index + step) % len(self.open_views)])
+
+    def action_prev_session(self) -> None:
+        self._cycle(-1)
+
+    def action_next_session(self) -> None:
+        self._cycle(1)
+
+    def action_goto_session(self, number: int) -> None:
+        if 1 <= number <= len(self.open_views):
+            self._activate(self.open_views[number - 1])
+
+    async def action_close_session(self) -> None:
+        view = self.current_view
+        if view is None:
+            return
+        index = self.open_views.index(view)
+        self.open_views.remove(view)
+        tabs = self._main.query_one(Tabs)
+        await tabs.remove_tab(view.tab_id)
+        await self._pane(view).remove()
+        for other in self.open_views:
+            self._retitle(other, other.title)  # numbers shift
+        if self.open_views:
+            self._activate(self.open_views[min(index, len(self.open_views) - 1)])
+        else:
+            tabs.display = False
+            self._show_view(None)
+            self._sidebar_shown_narrow = True
+            self._update_sidebar_classes()
+            self.session_list.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        if self._main.has_class("-narrow"):
+            self._sidebar_shown_narrow = not self._sidebar_shown_narrow
+        else:
+            self._sidebar_hidden = not self._sidebar_hidden
+        self._update_sidebar_classes()
+        if self.sidebar.display and self.sidebar.styles.display != "none":
+            self.session_list.focus()
+
+    def _update_sidebar_classes(self) -> None:
+        sidebar = self.sidebar
+        sidebar.set_class(self._sidebar_hidden, "-hidden")
+        sidebar.set_class(self._sidebar_shown_narrow, "-shown")
+
+    def action_focus_filter(self) -> None:
+        if self._main.has_class("-narrow") and not self._sidebar_shown_narrow:
+            self._sidebar_shown_narrow = True
+        self._sidebar_hidden = False
+        self._update_sidebar_classes()
+        self.sidebar.filter_input.focus()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(list(self.key_rows()), enter_sends=self.sending_enabled))
+
+    def key_rows(self) -> Iterable[tuple[str, str, str]]:
+        """(keys as shown, description, binding id) for every documented binding.
+
+        The nine "open session number n" keys share one row while they keep
+        their default alt+1..alt+9 pattern.
+        """
+        goto = [f"goto_session_{n}" for n in range(1, 10)]
+        collapse = all(self._key_for(g) == self._key_for_default(g) for g in goto)
+        for binding_id, description in self.KEY_HELP:
+            if collapse and binding_id in goto:
+                if binding_id == goto[0]:
+                    yield (
+                        f"{self._key_for(goto[0])} … {self._key_for(goto[-1])}",
+                        "Open session number 1 … 9",
+                        "goto_session_1 … _9",
+                    )
+                continue
+            yield self._key_for(binding_id), description, binding_id
+
+    def _key_for_default(self, binding_id: str) -> str:
+        return self._key_for(binding_id, keymap={})
+
+    def _key_for(self, binding_id: str, keymap: dict[str, str] | None = None) -> str:
+        """The keys bound to ``binding_id`` after the keymap, for display."""
+        keys = (self._keymap if keymap is None else keymap).get(binding_id)
+        if keys is None:
+            for binding in (*self.BINDINGS, *MainScreen.BINDINGS):
+                if isinstance(binding, Binding) and binding.id == binding_id:
+                    keys = binding.key
+                    break
+        if not keys:
+            return ""
+        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    def action_switch_session(self) -> None:
+        from textual.command import CommandPalette
+
+        self.push_screen(CommandPalette(providers=[SessionSwitchProvider], placeholder="Switch to session…"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield SystemCommand("Switch to session…", "Fuzzy-find a session by title", self.action_switch_session)
+        yield SystemCommand("New session", "Start a draft for a new session", self.action_new_draft)
+        yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield from super().get_system_commands(screen)
+
+    # -- theme ------------------------------------------------------------------------------
+
+    def _theme_changed(self, theme: Any) -> None:
+        name = getattr(theme, "name", str(theme))
+        if not self._theme_ready or name == self.settings.ui.theme:
+            return
+        self.settings.ui.theme = name
+        # The theme picker previews themes as the cursor moves: save once it settles.
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _save_settings(self) -> None:
+        self._save_timer = None
+        try:
+            save_settings(self.settings, self.config_path)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"Cannot save {self.config_path}: {exc}", severity="error", markup=False
+            )
+
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
+        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
+        self.notify(f"[keymap] clash: {names} share a key", title="config", severity="warning", markup=False)

@@ -1,0 +1,1 @@
+"""Whole-screen and modal views of claude-tui (help, and later settings, confirm ...)."""

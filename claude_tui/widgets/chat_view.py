@@ -1,0 +1,176 @@
+"""The conversation of one session, windowed so long transcripts open instantly.
+
+Only the newest ``WINDOW`` messages are mounted at first; older ones are
+mounted in pages when the reader scrolls to the top or presses the "load
+earlier" control, keeping what was on screen in place. The view follows new
+output only while it is scrolled to the bottom (Textual's anchor).
+
+For the live half: ``append_message`` adds a finished message and
+``start_assistant_stream`` returns an ``AssistantStream`` to stream a reply in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message as TextualMessage
+from textual.widgets import Button
+
+from .message import MessageView
+from .streaming_reply import AssistantStream, StreamingReply
+
+if TYPE_CHECKING:
+    from ..transcript import Message
+
+WINDOW = 50
+PAGE = 50
+
+
+class LoadEarlier(Button):
+    """The control at the top of a windowed conversation."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="load-earlier", compact=True)
+
+
+class ChatView(VerticalScroll, can_focus=True):
+    """Messages of one session; data in through methods, nothing read from the store."""
+
+    class WindowChanged(TextualMessage):
+        """Older messages were mounted (tests and the status line listen)."""
+
+        def __init__(self, start: int, total: int) -> None:
+            super().__init__()
+            self.start = start
+            self.total = total
+
+    def __init__(self, *, window: int = WINDOW, page: int = PAGE, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.messages: list[Message] = []
+        self.window = window
+        self.page = page
+        self.start = 0  # index of the first mounted message
+        self._loading = False
+
+    # -- loading a transcript ------------------------------------------------------
+
+    async def load(self, messages: list[Message], *, focus_uuid: str | None = None) -> None:
+        """Show ``messages`` (newest ``window`` of them), at the bottom or at ``focus_uuid``."""
+        await self.remove_children()
+        self.messages = list(messages)
+        self.start = max(0, len(self.messages) - self.window)
+        if focus_uuid is not None:
+            index = self.index_of(focus_uuid)
+            if index is not None:
+                self.start = min(self.start, max(0, index - 2))
+        widgets = [MessageView(m) for m in self.messages[self.start :]]
+        button = LoadEarlier()
+        button.display = self.start > 0
+        await self.mount(button)
+        await self.mount_all(widgets)
+        self._update_button()
+        if focus_uuid is not None and await self.show_message(focus_uuid):
+            return
+        self.anchor()
+
+    def index_of(self, uuid: str) -> int | None:
+        for index, message in enumerate(self.messages):
+            if uuid == message.uuid or uuid in message.entry_ids:
+                return index
+        return None
+
+    def _update_button(self) -> None:
+        button = self.query_one(LoadEarlier)
+        button.display = self.start > 0
+        count = min(self.page, self.start)
+        button.label = Content(
+            f"↑ load {count} earlier message{'s' if count != 1 else ''} ({self.start} not shown)"
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if isinstance(event.button, LoadEarlier):
+            event.stop()
+            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if new <= 0 < old and self.start > 0 and not self._loading:
+            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True)
+
+    async def load_earlier(self, count: int | None = None, *, down_to: int | None = None) -> int:
+        """Mount up to ``count`` (default one page) older messages, keeping the view still.
+
+        Returns how many were mounted. ``down_to`` mounts at least down to that index.
+        """
+        if self.start <= 0 or self._loading:
+            return 0
+        self._loading = True
+        try:
+            new_start = max(0, self.start - (count or self.page))
+            if down_to is not None:
+                new_start = min(new_start, max(0, down_to))
+            views = list(self.query(MessageView))
+            first = views[0] if views else None
+            offset = (first.virtual_region.y - self.scroll_y) if first is not None else 0
+            added = [MessageView(m) for m in self.messages[new_start : self.start]]
+            if first is not None:
+                await self.mount_all(added, before=first)
+            else:
+                await self.mount_all(added)
+            self.start = new_start
+            self._update_button()
+            if first is not None:
+                self._keep_in_place(first, offset)
+            self.post_message(self.WindowChanged(self.start, len(self.messages)))
+            return len(added)
+        finally:
+            self._loading = False
+
+    def _keep_in_place(self, widget: MessageView, offset: int) -> None:
+        """After layout, scroll so ``widget`` is ``offset`` lines from the top again."""
+
+        def restore() -> None:
+            self.scroll_to(y=widget.virtual_region.y - offset, animate=False, immediate=True)
+
+        self.call_after_refresh(restore)
+
+    async def show_message(self, uuid: str) -> bool:
+        """Scroll to the message holding entry ``uuid`` and highlight it; False if absent."""
+        index = self.index_of(uuid)
+        if index is None:
+            return False
+        if index < self.start:
+            await self.load_earlier(down_to=max(0, index - 2))
+        for view in self.query(MessageView):
+            view.set_class(view.matches(uuid), "-hit")
+        target = next((v for v in self.query(MessageView) if v.matches(uuid)), None)
+        if target is None:
+            return False
+        self.anchor(False)  # reading history: do not jump to new output
+        self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True, immediate=True)
+        return True
+
+    # -- live additions (the engine half will call these) ------------------------------
+
+    async def append_message(self, message: Message) -> MessageView:
+        """Add a finished message at the end; the view follows only if at the bottom."""
+        self.messages.append(message)
+        view = MessageView(message)
+        await self.mount(view)
+        return view
+
+    async def start_assistant_stream(self, model: str | None = None) -> AssistantStream:
+        """Mount a growing reply at the end and return the handle to stream into it."""
+        reply = StreamingReply(model)
+        await self.mount(reply)
+        return AssistantStream(self, reply)
+
+    async def replace_stream(self, reply: StreamingReply, message: Message) -> MessageView:
+        """Swap a finished stream for the final message (called by ``AssistantStream``)."""
+        self.messages.append(message)
+        view = MessageView(message)
+        await self.mount(view, after=reply)
+        await reply.remove()
+        return view

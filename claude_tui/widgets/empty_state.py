@@ -1,0 +1,55 @@
+"""What the centre shows when no session is open: how to start, and what was found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..literal import safe_line
+
+
+def empty_state_text(
+    *,
+    sessions: int,
+    importing: bool,
+    found: int | None,
+    projects_dir: Path,
+    new_key: str = "ctrl+n",
+    help_key: str = "f1",
+) -> Content:
+    """The words for the current situation; ``found`` is transcripts seen on disk (None: not scanned yet)."""
+    where = safe_line(str(projects_dir))
+    if sessions:
+        return Content.assemble(
+            ("Pick a session", "bold"),
+            f"\n\n{sessions} session{'s' if sessions != 1 else ''} in the sidebar."
+            " Up/Down and Enter open one, or type to filter by title and text.\n"
+            f"{new_key} starts a new session, {help_key} lists every key.",
+        )
+    if importing or found is None:
+        return Content.assemble(
+            ("Welcome to claude-tui", "bold"),
+            f"\n\nLooking for Claude Code sessions in {where} …\n"
+            "They appear in the sidebar as they are imported.",
+        )
+    if found:
+        return Content.assemble(
+            ("Welcome to claude-tui", "bold"),
+            f"\n\nFound {found} transcript file{'s' if found != 1 else ''} in {where},"
+            " but none holds a conversation yet.\n\n"
+            f"{new_key} starts a new session. {help_key} lists every key.",
+        )
+    return Content.assemble(
+        ("Welcome to claude-tui", "bold"),
+        f"\n\nNo Claude Code sessions were found in {where}.\n\n"
+        f"Start one here with {new_key}, or run `claude` in a project folder:"
+        " its sessions are imported every time claude-tui starts.\n"
+        "Set CLAUDE_CONFIG_DIR if Claude Code keeps its files elsewhere."
+        f" {help_key} lists every key.",
+    )
+
+
+class EmptyState(Static):
+    """Centre placeholder; the app calls ``update(empty_state_text(...))`` as facts change."""

@@ -1,0 +1,458 @@
+"""The sidebar's list of sessions: grouped by project, virtualised, keyboard and mouse.
+
+Why a line-API ``ScrollView`` rather than ``OptionList`` or one widget per row:
+a user can have ten thousand sessions, and start-up and every keystroke of the
+filter rebuild the list. Here a rebuild is a list of small dataclasses and a
+prefix sum of row heights; only the rows on screen are ever rendered, so the
+cost of drawing does not grow with the number of sessions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, ClassVar, Union
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..literal import safe_line
+from .marker import Marker
+
+if TYPE_CHECKING:
+    from ..store import SearchHit, SessionRow
+
+SessionKey = tuple[str, str]
+"""(project_key, session_id): how the UI names a stored session."""
+
+UNKNOWN_FOLDER = "(unknown folder)"
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """A project heading: the working directory its sessions ran in."""
+
+    label: str
+    count: int
+    height: ClassVar[int] = 1
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    session: SessionRow
+    height: ClassVar[int] = 2
+
+    @property
+    def key(self) -> SessionKey:
+        return (self.session.project_key, self.session.session_id)
+
+
+@dataclass(frozen=True)
+class HitItem:
+    """A full-text match shown under its session; opening it jumps to the message."""
+
+    session: SessionRow
+    hit: SearchHit
+    height: ClassVar[int] = 1
+
+    @property
+    def key(self) -> SessionKey:
+        return (self.session.project_key, self.session.session_id)
+
+
+ListRow = Union[GroupRow, SessionItem, HitItem]
+
+
+def key_of(row: SessionRow) -> SessionKey:
+    return (row.project_key, row.session_id)
+
+
+def build_rows(
+    sessions: Sequence[SessionRow],
+    hits: Mapping[SessionKey, Sequence[SearchHit]] | None = None,
+    *,
+    max_hits: int = 3,
+) -> list[ListRow]:
+    """Group ``sessions`` by working directory, keeping their order inside a group.
+
+    ``sessions`` come from the store pinned first, newest first; a group is
+    placed where its first session is, so a project with a pinned or recent
+    session comes first. Up to ``max_hits`` message hits follow their session.
+    """
+    groups: dict[str, list[SessionRow]] = {}
+    for session in sessions:
+        groups.setdefault(session.cwd or UNKNOWN_FOLDER, []).append(session)
+    rows: list[ListRow] = []
+    for label, members in groups.items():
+        rows.append(GroupRow(label, len(members)))
+        for session in members:
+            rows.append(SessionItem(session))
+            if hits:
+                for hit in list(hits.get(key_of(session), ()))[:max_hits]:
+                    rows.append(HitItem(session, hit))
+    return rows
+
+
+def relative_time(iso: str | None, now: datetime) -> str:
+    """How long ago, in at most six cells: ``now``, ``5m``, ``3h``, ``2d``, ``4w``, a date."""
+    if not iso:
+        return ""
+    try:
+        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=timezone.utc)
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 7 * 86400:
+        return f"{int(seconds // 86400)}d"
+    if seconds < 35 * 86400:
+        return f"{int(seconds // (7 * 86400))}w"
+    local = then.astimezone()
+    if local.year == now.astimezone().year:
+        return local.strftime("%b %d")
+    return local.strftime("%b %Y")
+
+
+def short_folder(path: str, width: int) -> str:
+    """A folder that fits ``width`` cells: home as ``~``, then cut from the left."""
+    from pathlib import Path
+
+    home = str(Path.home())
+    if home != "/" and (path == home or path.startswith(home + "/")):
+        path = "~" + path[len(home) :]
+    if cell_len(path) <= width:
+        return path
+    if width <= 1:
+        return "…"[:width]
+    tail = path[-(width - 1) :]
+    while cell_len(tail) > width - 1:
+        tail = tail[1:]
+    return "…" + tail
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis when it does not fit."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+class SessionList(ScrollView, can_focus=True):
+    """Every stored session, grouped by project, one cursor, Enter or click opens.
+
+    The app gives it rows (``show``), the live markers (``markers``, a dict the
+    app owns and mutates) and a clock for relative times.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "open", "Open", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "session-list--group",
+        "session-list--count",
+        "session-list--title",
+        "session-list--current",
+        "session-list--meta",
+        "session-list--pinned",
+        "session-list--time",
+        "session-list--hit",
+        "session-list--cursor",
+        *(m.component_class for m in Marker),
+    }
+
+    cursor: reactive[int | None] = reactive(None, always_update=True)
+    """Index into ``rows`` of the highlighted session or hit, or None."""
+
+    class Selected(Message):
+        """The user opened a session (Enter or click); ``uuid`` names a hit's message."""
+
+        def __init__(self, key: SessionKey, uuid: str | None = None) -> None:
+            super().__init__()
+            self.key = key
+            self.uuid = uuid
+
+    class TypedAhead(Message):
+        """A printable key was pressed in the list: it belongs in the filter box."""
+
+        def __init__(self, character: str) -> None:
+            super().__init__()
+            self.character = character
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        markers: Mapping[SessionKey, Marker] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(timezone.utc))
+        self.markers: Mapping[SessionKey, Marker] = markers if markers is not None else {}
+        self.current: SessionKey | None = None
+        self.rows: list[ListRow] = []
+        self._starts: list[int] = []
+        self._total = 0
+        self._cache: dict[tuple[int, int, int, bool], Strip] = {}
+        self._now: datetime | None = None
+
+    # -- data ------------------------------------------------------------------
+
+    def show(self, rows: list[ListRow]) -> None:
+        """Replace the rows, keeping the cursor on the same session or hit if present."""
+        keep = self._identity(self.cursor)
+        self.rows = rows
+        starts, y = [], 0
+        for row in rows:
+            starts.append(y)
+            y += row.height
+        self._starts, self._total = starts, y
+        self._cache.clear()
+        self._now = None
+        self.virtual_size = Size(0, self._total)
+        cursor = None
+        if keep is not None:
+            cursor = next((i for i, r in enumerate(rows) if self._identity_row(r) == keep), None)
+        if cursor is None:
+            cursor = self._next_selectable(-1, 1)
+        self.cursor = cursor
+        self.refresh()
+
+    def refresh_markers(self) -> None:
+        """Redraw after ``markers`` changed; cheap, only visible lines render again."""
+        self._cache.clear()
+        self.refresh()
+
+    def set_current(self, key: SessionKey | None) -> None:
+        """Mark the session shown in the chat pane."""
+        self.current = key
+        self._cache.clear()
+        self.refresh()
+
+    def select_key(self, key: SessionKey) -> bool:
+        """Move the cursor to ``key``'s row; False when it is not listed."""
+        for index, row in enumerate(self.rows):
+            if isinstance(row, SessionItem) and row.key == key:
+                self.cursor = index
+                return True
+        return False
+
+    @property
+    def session_count(self) -> int:
+        return sum(1 for r in self.rows if isinstance(r, SessionItem))
+
+    @property
+    def highlighted(self) -> ListRow | None:
+        return self.rows[self.cursor] if self.cursor is not None else None
+
+    def _identity_row(self, row: ListRow) -> tuple[object, ...] | None:
+        if isinstance(row, SessionItem):
+            return ("session", row.key)
+        if isinstance(row, HitItem):
+            return ("hit", row.key, row.hit.entry_id)
+        return None
+
+    def _identity(self, index: int | None) -> tuple[object, ...] | None:
+        if index is None or index >= len(self.rows):
+            return None
+        return self._identity_row(self.rows[index])
+
+    # -- cursor ------------------------------------------------------------------
+
+    def _selectable(self, index: int) -> bool:
+        return 0 <= index < len(self.rows) and not isinstance(self.rows[index], GroupRow)
+
+    def _next_selectable(self, start: int, step: int) -> int | None:
+        index = start + step
+        while 0 <= index < len(self.rows):
+            if self._selectable(index):
+                return index
+            index += step
+        return None
+
+    def validate_cursor(self, value: int | None) -> int | None:
+        if value is None or not self.rows:
+            return None
+        return max(0, min(value, len(self.rows) - 1))
+
+    def watch_cursor(self, old: int | None, new: int | None) -> None:
+        self._cache.clear()
+        self.refresh()
+        if new is not None and self._starts:
+            row = self.rows[new]
+            start = self._starts[new]
+            top = start - 1 if new > 0 and isinstance(self.rows[new - 1], GroupRow) else start
+            self.scroll_to_region(
+                Region(0, top, 1, start + row.height - top), animate=False, force=True
+            )
+
+    def action_cursor_up(self) -> None:
+        step = self._next_selectable(self.cursor if self.cursor is not None else len(self.rows), -1)
+        if step is not None:
+            self.cursor = step
+
+    def action_cursor_down(self) -> None:
+        step = self._next_selectable(self.cursor if self.cursor is not None else -1, 1)
+        if step is not None:
+            self.cursor = step
+
+    def _move_lines(self, lines: int) -> None:
+        if self.cursor is None:
+            return
+        target_y = self._starts[self.cursor] + lines
+        index = max(0, min(bisect_right(self._starts, target_y) - 1, len(self.rows) - 1))
+        direction = 1 if lines > 0 else -1
+        if not self._selectable(index):
+            index = self._next_selectable(index, direction) or self._next_selectable(index, -direction) or 0
+        self.cursor = index
+
+    def action_page_up(self) -> None:
+        self._move_lines(-max(1, self.scrollable_content_region.height - 2))
+
+    def action_page_down(self) -> None:
+        self._move_lines(max(1, self.scrollable_content_region.height - 2))
+
+    def action_first(self) -> None:
+        self.cursor = self._next_selectable(-1, 1)
+
+    def action_last(self) -> None:
+        self.cursor = self._next_selectable(len(self.rows), -1)
+
+    def selection(self) -> Selected | None:
+        """The message opening the highlighted row, or None on no selectable row."""
+        row = self.highlighted
+        if isinstance(row, SessionItem):
+            return self.Selected(row.key)
+        if isinstance(row, HitItem):
+            return self.Selected(row.key, row.hit.uuid)
+        return None
+
+    def action_open(self) -> None:
+        message = self.selection()
+        if message is not None:
+            self.post_message(message)
+
+    def row_at(self, y: int) -> int | None:
+        """The row index under content line ``y`` (0 = first line of the list)."""
+        if y < 0 or y >= self._total:
+            return None
+        return bisect_right(self._starts, y) - 1
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character and event.character != " ":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedAhead(event.character))
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = self.row_at(event.y + self.scroll_offset.y)
+        if index is not None and self._selectable(index):
+            self.cursor = index
+            self.action_open()
+
+    # -- rendering -------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        self._cache.clear()
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + self.scroll_offset.y
+        index = self.row_at(line)
+        if index is None:
+            return Strip.blank(width, self.rich_style)
+        offset = line - self._starts[index]
+        key = (index, offset, width, index == self.cursor)
+        strip = self._cache.get(key)
+        if strip is None:
+            if len(self._cache) > 4000:
+                self._cache.clear()
+            strip = self._render_row_line(self.rows[index], offset, width, index == self.cursor)
+            self._cache[key] = strip
+        return strip
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _render_row_line(self, row: ListRow, offset: int, width: int, cursor: bool) -> Strip:
+        base = self.rich_style
+        if cursor:
+            base = base + self.get_component_rich_style("session-list--cursor")
+        parts: list[tuple[str, Style]]
+        if isinstance(row, GroupRow):
+            count = f" {row.count}"
+            label = short_folder(safe_line(row.label), max(1, width - cell_len(count) - 1))
+            gap = max(1, width - cell_len(label) - cell_len(count))
+            group = self._style("session-list--group")
+            parts = [(label, group), (" " * gap, Style()), (count, self._style("session-list--count"))]
+        elif isinstance(row, SessionItem):
+            parts = self._session_line(row, offset, width)
+        else:
+            snippet = safe_line(row.hit.snippet)
+            parts = [("  ↳ ", self._style("session-list--meta")), (_fit(snippet, width - 4), self._style("session-list--hit"))]
+        segments = [Segment(text, base + style) for text, style in parts if text]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _session_line(self, item: SessionItem, offset: int, width: int) -> list[tuple[str, Style]]:
+        session = item.session
+        if offset == 0:
+            marker = self.markers.get(item.key)
+            glyph = (marker.glyph, self._style(marker.component_class)) if marker else (" ", Style())
+            if self._now is None:
+                self._now = self.clock()
+            when = relative_time(session.updated_at, self._now)
+            title_style = self._style("session-list--title")
+            if item.key == self.current:
+                title_style = title_style + self._style("session-list--current")
+            room = width - 2 - (cell_len(when) + 1 if when else 0)
+            title = _fit(safe_line(session.display_title), room)
+            gap = max(0, width - 2 - cell_len(title) - cell_len(when))
+            return [
+                glyph,
+                (" ", Style()),
+                (title, title_style),
+                (" " * gap, Style()),
+                (when, self._style("session-list--time")),
+            ]
+        meta: list[tuple[str, Style]] = [("  ", Style())]
+        if session.pinned:
+            meta.append(("pinned · ", self._style("session-list--pinned")))
+        count = session.message_count
+        text = f"{count} msg" + ("" if count == 1 else "s")
+        if session.git_branch:
+            text += " · " + safe_line(session.git_branch)
+        used = sum(cell_len(t) for t, _ in meta)
+        meta.append((_fit(text, width - used), self._style("session-list--meta")))
+        return meta

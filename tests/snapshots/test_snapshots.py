@@ -1,0 +1,82 @@
+"""Screenshots of the main states, compared with stored SVGs (pytest-textual-snapshot).
+
+Every app here runs on a store written from synthetic entries, a fixed clock
+and a Claude folder that does not exist, with TZ=UTC, so the pictures do not
+depend on the date, the machine or file times. The scenes live in
+``tests/ui/scenes.py`` (``screenshots/make.py`` draws the same ones). Update
+with ``pytest tests/snapshots/test_snapshots.py --snapshot-update`` and look
+at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.fixtures import browse_transcripts, build_store_sync, make_app
+from tests.ui.scenes import SCENES
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+
+
+def _check(snap_compare: Any, tmp_path: Path, name: str) -> bool:
+    scene = SCENES[name]
+    if scene.browse:
+        build_store_sync(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    return snap_compare(app, terminal_size=scene.size, run_before=scene.run_before())
+
+
+def test_first_run_empty_state(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "first_run_empty_state")
+
+
+def test_sidebar_groups_and_markers(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "sidebar_groups_and_markers")
+
+
+def test_filter_active(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "filter_active")
+
+
+def test_finished_turn_with_thinking_and_tools(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "finished_turn_with_thinking_and_tools")
+
+
+def test_tool_blocks_expanded(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "tool_blocks_expanded")
+
+
+def test_markup_and_escapes_shown_literally(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "markup_and_escapes_shown_literally")
+
+
+def test_full_text_hit_opens_at_message(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "full_text_hit_opens_at_message")
+
+
+def test_narrow_start(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "narrow_start")
+
+
+def test_narrow_session_open(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "narrow_session_open")
+
+
+def test_help_screen(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "help_screen")
+
+
+def test_palette_switcher(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "palette_switcher")
+
+
+def test_several_open_sessions(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "several_open_sessions")

@@ -1,0 +1,69 @@
+"""Theme persistence, start-up cost, palette provider and the prompt hook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests.ui.fixtures import build_store, browse_transcripts, make_app, settle, wait_until
+
+
+async def test_theme_choice_is_saved_with_a_backup(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[ui]\ntheme = "textual-dark"\n')
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await wait_until(pilot, lambda: "nord" in config.read_text(), what="saved")
+    assert tomllib.loads(config.read_text())["ui"]["theme"] == "nord"
+    assert 'theme = "textual-dark"' in (tmp_path / "config.toml.bak").read_text()
+
+
+def test_ui_does_not_import_the_agent_sdk() -> None:
+    code = "import sys, claude_tui.app; print('claude_agent_sdk' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+async def test_palette_provider_matches_titles_literally(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        from textual.command import CommandPalette
+
+        app.action_switch_session()
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+        await pilot.press(*"bold")
+        palette = app.screen
+        await wait_until(pilot, lambda: palette.query_one("CommandList").option_count > 0, what="hits")
+        await wait_until(pilot, lambda: not any(w.is_running for w in palette.workers), what="done")
+        prompts = [str(o.prompt) for o in palette.query_one("CommandList").options]
+        assert any("show [bold]x[/] and" in p for p in prompts)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current_view is not None, what="switched")
+        assert "show [bold]x[/]" in app.current_view.title
+
+
+async def test_submitted_prompt_goes_to_the_hook(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    sent: list[tuple[object, str]] = []
+
+    async def send_prompt(key, text):
+        sent.append((key, text))
+        return True
+
+    app.send_prompt = send_prompt  # what the engine half will wire
+    app.sending_enabled = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("h", "i", "shift+enter", "y", "o", "enter")
+        await wait_until(pilot, lambda: sent, what="sent")
+        assert sent == [(None, "hi\nyo")]
+        assert app.pane_for_view(app.current_view).prompt.text == ""

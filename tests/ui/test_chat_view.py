@@ -1,0 +1,111 @@
+"""The chat pane: windowing of long transcripts and the streaming API for the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from claude_tui.transcript import Block, Message, conversation
+from claude_tui.widgets.chat_view import ChatView, LoadEarlier
+from claude_tui.widgets.message import MessageView
+from tests.ui.fixtures import (
+    build_store,
+    browse_transcripts,
+    long_transcript,
+    make_app,
+    open_and_settle,
+    settle,
+    wait_until,
+)
+
+
+async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        key = long_transcript().key
+        await open_and_settle(pilot, key)
+        chat = app.pane_for(key).chat
+        assert len(chat.messages) == 120
+        assert len(chat.query(MessageView)) == 50 and chat.start == 70
+        assert chat.scroll_y == chat.max_scroll_y  # opened at the bottom
+        # The "load earlier" control mounts a page and keeps the view where it was.
+        button = chat.query_one(LoadEarlier)
+        assert button.display and "70 not shown" in str(button.label)
+        first = chat.query(MessageView).first()
+        chat.scroll_to(y=first.virtual_region.y - 2, animate=False, immediate=True)
+        await pilot.pause()
+        before = first.region.y
+        await chat.load_earlier()
+        await pilot.pause()
+        await pilot.pause()
+        assert chat.start == 20 and len(chat.query(MessageView)) == 100
+        assert first.region.y == before
+        # Scrolling to the top loads the rest.
+        chat.scroll_to(y=0, animate=False, immediate=True)
+        await wait_until(pilot, lambda: chat.start == 0, what="rest loaded")
+        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+        assert len(chat.query(MessageView)) == 120
+        assert not chat.query_one(LoadEarlier).display
+
+
+class ChatApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ChatView()
+
+
+def _messages(n: int) -> list[Message]:
+    return [
+        Message("user" if i % 2 == 0 else "assistant", None, f"u{i}", [Block("text", f"message {i}")])
+        for i in range(n)
+    ]
+
+
+async def test_stream_appends_and_final_update_replaces() -> None:
+    app = ChatApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(_messages(4))
+        stream = await chat.start_assistant_stream("claude-test")
+        await stream.append_text("Hello ")
+        await stream.append_text("**world** \x1b[31m")
+        await pilot.pause()
+        await wait_until(pilot, lambda: "world" in stream.reply.markdown.source, what="streamed")
+        assert "\x1b" not in stream.reply.markdown.source
+        final = Message("assistant", None, "final", [Block("text", "Hello **world**, done.")], model="claude-test")
+        await stream.finish(final)
+        await pilot.pause()
+        views = list(chat.query(MessageView))
+        assert views[-1].message is final
+        assert not chat.query("StreamingReply")
+        assert chat.messages[-1] is final
+        await chat.append_message(Message("user", None, "next", [Block("text", "again")]))
+        await pilot.pause()
+        assert chat.scroll_y == chat.max_scroll_y  # following the bottom
+
+
+async def test_does_not_follow_when_scrolled_up() -> None:
+    app = ChatApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(_messages(40))
+        await pilot.pause()
+        chat.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+        y = chat.scroll_y
+        await chat.append_message(Message("assistant", None, "late", [Block("text", "late")]))
+        await pilot.pause()
+        assert chat.scroll_y == y
+
+
+def test_conversation_of_real_transcript_has_tools() -> None:
+    import json
+
+    path = Path(__file__).resolve().parents[1] / "data/claude_home/projects/-tmp-claude-tui-rec-beta/15f6b29a-d012-53ae-b750-d2ecff3c4479.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    messages = conversation(entries)
+    kinds = [b.kind for m in messages for b in m.blocks]
+    assert "thinking" in kinds and "tool_use" in kinds

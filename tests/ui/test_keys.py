@@ -1,0 +1,138 @@
+"""Keys: binding ids, keymap overrides, open-session navigation, help screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claude_tui.screens.help import HelpScreen
+from tests.ui.fixtures import (
+    build_store,
+    browse_transcripts,
+    long_transcript,
+    make_app,
+    markup_transcript,
+    open_and_settle,
+    screen_text,
+    settle,
+    turn_transcript,
+)
+
+
+async def test_keymap_override_moves_a_binding(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path, keymap={"toggle_sidebar": "ctrl+s", "help": "f2"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.sidebar.display and not app.sidebar.has_class("-hidden")
+        await pilot.press("ctrl+b")  # the default key no longer toggles
+        await pilot.pause()
+        assert not app.sidebar.has_class("-hidden")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.sidebar.has_class("-hidden")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {binding_id: keys for keys, _, binding_id in app.key_rows()}
+        assert rows["toggle_sidebar"] == "^s"
+        assert rows["help"] == "f2"
+        assert "^s" in screen_text(app)
+
+
+async def test_open_session_navigation(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        keys = [turn_transcript().key, markup_transcript().key, long_transcript().key]
+        for key in keys:
+            await open_and_settle(pilot, key)
+        assert [v.key for v in app.open_views] == keys
+        assert app.current_view.key == keys[2]
+        await pilot.press("ctrl+pageup")
+        assert app.current_view.key == keys[1]
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        assert app.current_view.key == keys[0]  # wraps around
+        await pilot.press("alt+3")
+        assert app.current_view.key == keys[2]
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert [v.key for v in app.open_views] == keys[:2]
+        assert app.current_view.key == keys[1]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert app.current_view.key is None and len(app.open_views) == 3
+        assert app.focused is app.pane_for_view(app.current_view).prompt
+        # Enter in the prompt is a line break until the engine enables sending.
+        await pilot.press("h", "i", "enter", "x")
+        assert app.pane_for_view(app.current_view).prompt.text == "hi\nx"
+        await pilot.press("ctrl+w", "ctrl+w", "ctrl+w")
+        await pilot.pause()
+        assert app.open_views == [] and app.current_view is None
+        assert app.query_one("#views").current == "welcome"
+
+
+async def test_reopening_an_open_session_switches_to_it(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_and_settle(pilot, turn_transcript().key)
+        await open_and_settle(pilot, markup_transcript().key)
+        await open_and_settle(pilot, turn_transcript().key)
+        assert len(app.open_views) == 2
+        assert app.current_view.key == turn_transcript().key
+
+
+async def test_mouse_click_opens_a_session(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        listing = app.session_list
+        row = next(i for i, r in enumerate(listing.rows) if getattr(r, "key", None) == turn_transcript().key)
+        y = listing._starts[row]
+        await pilot.click(listing, offset=(5, y))
+        await pilot.pause()
+        from tests.ui.fixtures import wait_until
+
+        await wait_until(pilot, lambda: app.view_for(turn_transcript().key) is not None, what="opened")
+
+
+async def test_narrow_layout_hides_the_sidebar_when_a_session_opens(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        assert app.sidebar.region.width > 0
+        await open_and_settle(pilot, turn_transcript().key)
+        assert app.sidebar.region.width == 0
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert app.sidebar.region.width > 0
+
+
+async def test_resume_opens_the_session_at_start(tmp_path: Path) -> None:
+    from tests.ui.fixtures import wait_until
+
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    key = turn_transcript().key
+    app = make_app(tmp_path, resume=key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: app.current_view is not None, what="resumed")
+        assert app.current_view.key == key
+        assert "read notes.txt and list the files here" in app.sub_title
+
+
+async def test_help_fits_a_narrow_terminal(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "shift+tab" in text and "focus_previous" in text
+        line = next(l for l in text.splitlines() if "shift+tab" in l)
+        assert "Focus previous area" in line

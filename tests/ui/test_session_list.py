@@ -1,0 +1,115 @@
+"""The sidebar list: grouping, relative times, markers, and staying fast at 10,000 sessions."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from claude_tui.store import SessionRow
+from claude_tui.widgets.marker import Marker
+from claude_tui.widgets.session_list import GroupRow, SessionItem, build_rows, relative_time
+from tests.ui.fixtures import FIXED_NOW, make_app, screen_text, settle, turn_transcript
+
+
+def session_row(**values: object) -> SessionRow:
+    """A SessionRow from keywords, the rest defaulted (the dataclass grows fields)."""
+    from dataclasses import fields
+
+    defaults = {f.name: None for f in fields(SessionRow)}
+    defaults.update(message_count=3, pinned=False, archived=False, git_branch="main")
+    defaults.update(values)
+    defaults.setdefault("display_title", defaults.get("title"))
+    if defaults["display_title"] is None:
+        defaults["display_title"] = defaults["title"]
+    return SessionRow(**defaults)  # type: ignore[arg-type]
+
+
+def row(n: int, cwd: str | None, updated: str, pinned: bool = False) -> SessionRow:
+    return session_row(
+        session_id=f"{n:08x}", project_key=f"-p{n}", cwd=cwd, title=f"title {n}", updated_at=updated, pinned=pinned
+    )
+
+
+def test_groups_follow_first_appearance_and_keep_order() -> None:
+    rows = [
+        row(1, "/a", "2026-03-10T00:00:00Z", pinned=True),
+        row(2, "/b", "2026-03-09T00:00:00Z"),
+        row(3, "/a", "2026-03-08T00:00:00Z"),
+        row(4, None, "2026-03-07T00:00:00Z"),
+    ]
+    built = build_rows(rows)
+    assert [type(r).__name__ for r in built] == [
+        "GroupRow", "SessionItem", "SessionItem", "GroupRow", "SessionItem", "GroupRow", "SessionItem",
+    ]
+    assert [r.label for r in built if isinstance(r, GroupRow)] == ["/a", "/b", "(unknown folder)"]
+    assert [r.session.session_id for r in built if isinstance(r, SessionItem)] == ["00000001", "00000003", "00000002", "00000004"]
+
+
+def test_relative_time() -> None:
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
+
+    def ago(**kw: float) -> str:
+        return (now - timedelta(**kw)).isoformat().replace("+00:00", "Z")
+
+    assert relative_time(ago(seconds=10), now) == "now"
+    assert relative_time(ago(minutes=5), now) == "5m"
+    assert relative_time(ago(hours=3), now) == "3h"
+    assert relative_time(ago(days=2), now) == "2d"
+    assert relative_time(ago(days=15), now) == "2w"
+    assert relative_time(ago(days=60), now) == "Jan 09"
+    assert relative_time(ago(days=400), now) == "Feb 2025"
+    assert relative_time(None, now) == ""
+    assert relative_time("garbage", now) == ""
+
+
+async def test_markers_render_from_the_app_dict(tmp_path: Path) -> None:
+    from tests.ui.fixtures import browse_transcripts, build_store
+
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        key = turn_transcript().key
+        app.set_marker(key, Marker.NEEDS_PERMISSION)
+        await pilot.pause()
+        line = next(l for l in screen_text(app).splitlines() if "read notes.txt" in l)
+        assert line.lstrip().startswith("?")
+        app.set_marker(key, None)
+        await pilot.pause()
+        line = next(l for l in screen_text(app).splitlines() if "read notes.txt" in l)
+        assert not line.lstrip().startswith("?")
+
+
+def _many(n: int) -> list[SessionRow]:
+    base = FIXED_NOW
+    return [
+        session_row(
+            session_id=f"{i:08x}-0000", project_key=f"-proj-{i % 40}", cwd=f"/work/proj/{i % 40}",
+            title=f"session {i} about something", updated_at=(base - timedelta(minutes=i)).isoformat(),
+            message_count=4, pinned=i % 500 == 0,
+        )
+        for i in range(n)
+    ]
+
+
+async def test_ten_thousand_sessions_stay_fast(tmp_path: Path) -> None:
+    app = make_app(tmp_path, import_on_start=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sessions = _many(10_000)
+        started = time.perf_counter()
+        app.sidebar.show_rows(build_rows(sessions), "10000 sessions")
+        await pilot.pause()
+        listed = time.perf_counter() - started
+        assert app.session_list.session_count == 10_000
+        # Rendering only touches visible rows: paging to the end costs what paging a short list does.
+        started = time.perf_counter()
+        await pilot.press("end")
+        await pilot.pause()
+        jumped = time.perf_counter() - started
+        assert app.session_list.cursor == len(app.session_list.rows) - 1
+        assert "session 9999 about" in screen_text(app)
+        # Generous bounds (CI machines vary); measured about 0.05 s and 0.09 s.
+        assert listed < 1.0, listed
+        assert jumped < 1.0, jumped
