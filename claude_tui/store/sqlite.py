@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x43545549  # "CTUI": marks a database as ours
 BUSY_TIMEOUT_S = 30.0
 MIN_PREFIX = 8
+LOAD_IN_THREAD_ROWS = 500
 
 
 class StoreError(Exception):
@@ -385,7 +386,10 @@ class SqliteSessionStore:
         rows = await self._rows(
             "SELECT data FROM entries WHERE transcript_id=? ORDER BY id", (tid,)
         )
-        return [json.loads(data) for (data,) in rows]
+        if len(rows) > LOAD_IN_THREAD_ROWS:
+            # A long transcript decodes in ~100 ms: keep that off the UI's loop.
+            return await asyncio.to_thread(_decode_rows, rows)
+        return _decode_rows(rows)
 
     async def list_sessions(self, project_key: str) -> list[SessionStoreListEntry]:
         rows = await self._rows(
@@ -687,6 +691,10 @@ class SqliteSessionStore:
                 state.bad_lines,
             ),
         )
+
+
+def _decode_rows(rows: list[tuple[Any, ...]]) -> list[Any]:
+    return [json.loads(data) for (data,) in rows]
 
 
 def _like_escape(word: str) -> str:
