@@ -59,7 +59,8 @@ class Message:
         return "\n\n".join(b.text for b in self.blocks if b.kind == "text" and b.text)
 
 
-def _tool_result_text(content: Any) -> str:
+def tool_result_text(content: Any) -> str:
+    """A tool result's content as text; non-text parts as ``[image]`` etc."""
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -146,5 +147,5 @@ def _attach_tool_results(entry: Entry, tools: dict[str, ToolUse]) -> None:
         if isinstance(block, dict) and block.get("type") == "tool_result":
             tool = tools.get(str(block.get("tool_use_id", "")))
             if tool is not None:
-                tool.result = _tool_result_text(block.get("content"))
+                tool.result = tool_result_text(block.get("content"))
                 tool.is_error = bool(block.get("is_error"))

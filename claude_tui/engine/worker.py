@@ -65,6 +65,7 @@ from .events import (
     TurnCompleted,
     TurnOutcome,
 )
+from ..transcript import tool_result_text
 from .options import ConnectionConfig, PermissionCallback, SessionSpec, build_options, project_key_for
 from .state import Phase, SessionState
 from .timeouts import INTERRUPT_GRACE_S, TimeoutPolicy, TurnClock, describe_timeout
@@ -176,20 +177,6 @@ def _block_of(block: Any) -> Block | None:
     if kind in ("ToolUseBlock", "ServerToolUseBlock"):
         return Block("tool_use", tool_use_id=block.id, name=block.name, input=dict(block.input or {}))
     return None
-
-
-def _result_text(content: Any) -> str:
-    if content is None:
-        return ""
-    if isinstance(content, str):
-        return content
-    parts = []
-    for item in content:
-        if isinstance(item, dict) and item.get("type") == "text":
-            parts.append(str(item.get("text", "")))
-        elif isinstance(item, dict):
-            parts.append(f"[{item.get('type', 'content')}]")
-    return "\n".join(parts)
 
 
 async def _one(message: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
@@ -1220,7 +1207,7 @@ class SessionWorker:
         for block in content:
             if type(block).__name__ == "ToolResultBlock":
                 self.bus.emit(
-                    ToolResult(self.session_id, block.tool_use_id, _result_text(block.content), bool(block.is_error))
+                    ToolResult(self.session_id, block.tool_use_id, tool_result_text(block.content), bool(block.is_error))
                 )
 
     def _on_system(self, message: Any) -> None:
