@@ -244,3 +244,42 @@ def test_scripting_commands_start_without_textual_or_the_sdk(env: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert "HEAVY []" in result.stderr, result.stderr
+
+
+def _run_on_terminal(argv: list[str], answer: bytes, env: dict[str, str]) -> tuple[int, str]:
+    """Run the CLI with a pseudo-terminal as stdin/stdout and type ``answer``."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execve(sys.executable, [sys.executable, "-m", "claude_tui", *argv], env)
+    output = b""
+    sent = False
+    deadline = 30.0
+    import time
+
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+        if not sent and b"[y/N]" in output:
+            os.write(fd, answer)
+            sent = True
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+def test_rm_asks_on_a_terminal(imported: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code, out = _run_on_terminal(["rm", RESUMED, "--keep-local"], b"n\n", env)
+    assert code == 0 and "Delete session" in out and "Kept." in out
+    code, out = _run_on_terminal(["rm", RESUMED, "--keep-local"], b"y\n", env)
+    assert code == 0 and "Deleted" in out
