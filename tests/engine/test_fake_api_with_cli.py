@@ -46,7 +46,7 @@ from tests.fakes.anthropic_api import (
     messages_texts,
     visible_text,
 )
-from tests.fakes.cli_env import CliEnv, cli_env, fake_api  # noqa: F401  (fixtures)
+from tests.fakes.cli_env import CliEnv
 
 claude_agent_sdk = pytest.importorskip("claude_agent_sdk")
 from claude_agent_sdk import (  # noqa: E402

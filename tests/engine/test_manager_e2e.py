@@ -16,17 +16,9 @@ from claude_tui.engine import Phase, SessionStarted, StateChanged, TextDelta, Tu
 from claude_tui.engine.manager import SessionManager
 from claude_tui.engine.processes import alive, cli_children
 from claude_tui.store import SqliteSessionStore
-from tests.engine.test_worker_e2e import (  # noqa: F401
-    WAIT_S,
-    engine_settings,
-    hanging_cli,
-    of,
-    phases,
-    processes_named,
-    store,
-)
+from tests.engine.helpers import WAIT_S, engine_settings, hanging_cli, of, phases, processes_named
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault, Text, messages_texts
-from tests.fakes.cli_env import CliEnv, cli_env, fake_api  # noqa: F401  (fixtures)
+from tests.fakes.cli_env import CliEnv
 
 pytest.importorskip("claude_agent_sdk")
 

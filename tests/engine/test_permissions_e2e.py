@@ -11,7 +11,7 @@ from typing import Any
 from claude_tui.engine import TurnCompleted
 from claude_tui.engine.permissions import Decision, PermissionAnswer, PermissionBroker, PermissionRequest
 from claude_tui.store import SqliteSessionStore
-from tests.engine.test_worker_e2e import WAIT_S, engine_settings, make_worker, store, turn  # noqa: F401
+from tests.engine.helpers import WAIT_S, engine_settings, make_worker, turn
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Text, ToolUse
 from tests.fakes.cli_env import CliEnv
 

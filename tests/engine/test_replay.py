@@ -24,7 +24,7 @@ from claude_tui.engine import (
 )
 from claude_tui.engine.options import ConnectionConfig, SessionSpec
 from claude_tui.engine.worker import SessionWorker
-from tests.engine.test_worker_e2e import engine_settings, of
+from tests.engine.helpers import engine_settings, of
 
 pytest.importorskip("claude_agent_sdk")
 
