@@ -252,6 +252,7 @@ class SqliteSessionStore:
         mtime = self._next_mtime()
         subpath = key.get("subpath") or ""
         tid = await self._transcript_id(key)
+        is_new = tid is None
         if tid is None:
             cur = await self._conn.execute(
                 "INSERT INTO transcripts (project_key, session_id, subpath, mtime)"
@@ -262,7 +263,7 @@ class SqliteSessionStore:
         else:
             await self._conn.execute("UPDATE transcripts SET mtime=? WHERE id=?", (mtime, tid))
 
-        fresh = await self._new_items(tid, items)
+        fresh = await self._new_items(tid, items, stored=not is_new)
         if not fresh:
             return 0
         next_id = int(await self._scalar("SELECT coalesce(max(id), 0) FROM entries")) + 1
@@ -290,10 +291,11 @@ class SqliteSessionStore:
         return len(fresh)
 
     async def _new_items(
-        self, tid: int, items: list[tuple[dict[str, Any], str | None]]
+        self, tid: int, items: list[tuple[dict[str, Any], str | None]], *, stored: bool
     ) -> list[tuple[dict[str, Any], str | None]]:
-        """Drop items whose uuid is stored already or repeats within the batch."""
-        uuids = [e["uuid"] for e, _ in items if isinstance(e.get("uuid"), str)]
+        """Drop items whose uuid is stored already (when the transcript has
+        entries: ``stored``) or repeats within the batch."""
+        uuids = [e["uuid"] for e, _ in items if isinstance(e.get("uuid"), str)] if stored else []
         seen: set[str] = set()
         for start in range(0, len(uuids), 500):
             chunk = uuids[start : start + 500]
