@@ -6,18 +6,31 @@ transcripts on its own connection, reporting progress with messages, so the
 UI thread never waits for disk or JSON. Widgets stay thin: they post messages,
 the app queries the store and hands them rows and messages.
 
-Hooks for the live half (the session engine):
+The live half (``live/controller.py``, ``self.live``) owns the session
+engine: a submitted prompt goes to ``LiveController.submit``; engine events are
+drawn into each session's pane; markers, the bell and the permission modal
+follow from them. The app keeps the browse shell and hands the controller
+what it needs:
   * ``markers`` / ``set_marker(key, Marker | None)``: the sidebar's live glyphs.
   * ``pane_for(key).chat``: a ``ChatView`` with ``append_message`` and
     ``start_assistant_stream`` (see ``widgets/chat_view.py``).
-  * ``send_prompt``: called when a prompt is submitted; ``sending_enabled``
-    turns Enter-to-send on in every prompt.
+  * ``send_prompt(key, text)``: send to an open session (``sending_enabled``:
+    Enter sends in every prompt).
+  * ``became_session`` / ``refresh_session_row``: a draft got its id; a
+    session's row changed in the store (after ``SessionSaved``).
+  * ``engine_env``: environment for every Claude Code CLI (tests point it at a
+    fake API); the CLI's config folder is ``claude_config_dir``.
+
+On launch a draft for the current directory is open with its prompt focused
+(unless ``resume`` names a session). ctrl+q, SIGTERM and SIGHUP shut the
+engine down (every turn interrupted, every CLI gone) before the app exits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,12 +50,15 @@ from textual.widgets import ContentSwitcher, Tab, Tabs
 from .commands import SessionSwitchProvider
 from .config import LoadedSettings, save_settings
 from .literal import safe_line
+from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .widgets.empty_state import EmptyState, empty_state_text
 from .widgets.marker import Marker
+from .widgets.notice import Notice
 from .widgets.prompt import PromptArea
+from .widgets.queued_prompt import QueuedPrompt
 from .widgets.session_list import SessionKey, SessionList, build_rows, key_of
 from .widgets.session_pane import SessionPane
 from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
@@ -83,7 +99,7 @@ class ClaudeTUI(App[None]):
 
     TITLE = "claude-tui"
     CSS_PATH: ClassVar[list[str | os.PathLike[str]]] = [  # type: ignore[assignment]
-        styles_dir() / name for name in ("app.tcss", "sidebar.tcss", "chat.tcss", "panels.tcss")
+        styles_dir() / name for name in ("app.tcss", "sidebar.tcss", "chat.tcss", "panels.tcss", "modals.tcss")
     ]
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {SessionSwitchProvider}
@@ -104,6 +120,10 @@ class ClaudeTUI(App[None]):
             )
             for n in range(1, 10)
         ),
+        Binding("escape", "interrupt", "Interrupt", id="interrupt"),
+        Binding("ctrl+r", "retry", "Retry", id="retry", priority=True),
+        Binding("ctrl+t", "permission_mode", "Mode", id="permission_mode", priority=True),
+        Binding("ctrl+o", "change_directory", "Directory", id="change_directory", priority=True),
         Binding("f1", "help", "Help", id="help", priority=True),
         Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -116,7 +136,11 @@ class ClaudeTUI(App[None]):
         ("prev_session", "Previous open session"),
         ("next_session", "Next open session"),
         *((f"goto_session_{n}", f"Open session number {n}") for n in range(1, 10)),
-        ("close_session", "Close the session view"),
+        ("close_session", "Close the session (it stays in the list)"),
+        ("interrupt", "Interrupt Claude's reply"),
+        ("retry", "Send the last prompt again (failed turn)"),
+        ("permission_mode", "Permission mode of the session"),
+        ("change_directory", "Change the directory of a new session"),
         ("toggle_sidebar", "Show or hide the sidebar"),
         ("focus_filter", "Filter sessions (titles and text)"),
         ("command_palette", "Command palette (switch session, theme ...)"),
@@ -151,8 +175,10 @@ class ClaudeTUI(App[None]):
         debounce: float = DEBOUNCE_SECONDS,
         import_on_start: bool = True,
         cwd: Path | None = None,
+        engine_env: dict[str, str] | None = None,
     ) -> None:
         """``cwd`` is where new sessions start (default: the current directory);
+        ``engine_env`` is added to every Claude Code CLI's environment;
         ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
         super().__init__()
         self.db_path = Path(db_path)
@@ -174,7 +200,9 @@ class ClaudeTUI(App[None]):
         self.import_found: int | None = None
         self.import_report: ImportReport | None = None
         self.open_views: list[OpenView] = []
-        self._sending_enabled = False
+        self._sending_enabled = True
+        self.live = LiveController(self, env=engine_env)
+        self._signals: list[int] = []
         self.filter_text = ""
         self.filter_done: str | None = None  # the filter whose results are on screen
         self._sessions: list[SessionRow] = []
@@ -213,15 +241,40 @@ class ClaudeTUI(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
+        self._install_signal_handlers()
+
+    def _install_signal_handlers(self) -> None:
+        """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(sig, self._on_signal)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            self._signals.append(sig)
+
+    def _on_signal(self) -> None:
+        self.call_later(self.action_quit)
+
+    def _remove_signal_handlers(self) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self._signals:
+            loop.remove_signal_handler(sig)
+        self._signals.clear()
 
     @on(MainScreen.Ready)
-    def _main_ready(self) -> None:
+    async def _main_ready(self) -> None:
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
         self._update_sidebar_classes()
         self._update_empty_state()
         self._main.query_one("#open-tabs").display = False
-        self.session_list.focus()
+        if self.resume is None:
+            await self.action_new_draft(hide_sidebar=False)
+        else:
+            self.session_list.focus()
         self._startup()
 
     @work(group="startup", exit_on_error=False)
@@ -235,15 +288,19 @@ class ClaudeTUI(App[None]):
             self.sidebar.set_status("no database")
             self._update_empty_state()
             self.notify(str(exc), title="database", severity="error", markup=False, timeout=30)
+            self.live.start(None)
             return
+        self.live.start(self.store)
         await self._reload_sessions()
         if self.resume is not None:
-            await self._open_session(self.resume, None)
+            await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
 
     async def on_unmount(self) -> None:
         self._stop_import.set()
+        self._remove_signal_handlers()
+        await self.live.shutdown()
         if self._save_timer is not None:
             self._save_timer.stop()  # a theme chosen just before quitting is still saved
             self._save_timer = None
@@ -422,20 +479,28 @@ class ClaudeTUI(App[None]):
         self._update_empty_state()
 
     def _update_empty_state(self) -> None:
+        """The welcome (nothing open) and the hint under each new draft follow the facts."""
         welcome = self._main.query_one("#welcome", EmptyState)
-        if self.store_error:
-            welcome.update(Content.assemble(("The session database cannot be used", "bold"), "\n\n", safe_line(self.store_error)))
-            return
-        welcome.update(
-            empty_state_text(
-                sessions=len(self._sessions),
-                importing=self.importing or not self.sessions_loaded,
-                found=self.import_found,
-                projects_dir=self.claude_config_dir / "projects",
-                new_key=self._key_for("new_session"),
-                help_key=self._key_for("help"),
-            )
-        )
+        texts: dict[bool, Content] = {}
+        for draft in (False, True):
+            if self.store_error:
+                texts[draft] = Content.assemble(
+                    ("The session database cannot be used", "bold"), "\n\n", safe_line(self.store_error)
+                )
+            else:
+                texts[draft] = empty_state_text(
+                    sessions=len(self._sessions),
+                    importing=self.importing or not self.sessions_loaded,
+                    found=self.import_found,
+                    projects_dir=self.claude_config_dir / "projects",
+                    new_key=self._key_for("new_session"),
+                    help_key=self._key_for("help"),
+                    draft=draft,
+                )
+        welcome.update(texts[False])
+        for view in self.open_views:
+            if self.live.can_change_directory(view):  # a draft not sent yet
+                self._pane(view).set_hint(texts[True])
 
     # -- open views ------------------------------------------------------------------------
 
@@ -461,7 +526,7 @@ class ClaudeTUI(App[None]):
         """Open (or switch to) session ``key``; with ``uuid``, scroll to that message."""
         self.run_worker(self._open_session(key, uuid), group="open", exit_on_error=False)
 
-    async def _open_session(self, key: SessionKey, uuid: str | None) -> None:
+    async def _open_session(self, key: SessionKey, uuid: str | None, *, focus_prompt: bool = False) -> None:
         view = self.view_for(key)
         if view is not None:
             self._activate(view)
@@ -474,16 +539,26 @@ class ClaudeTUI(App[None]):
         if row is None and self.store is not None:
             row = await self.store.session(*key)
         title = row.display_title if row else key[1][:8]
-        view = await self._add_view(key, title)
+        cwd = Path(row.cwd) if row is not None and row.cwd else self.cwd
+        view = await self._add_view(key, title, cwd=cwd)
         pane = self._pane(view)
         entries = await self.store.load({"project_key": key[0], "session_id": key[1]}) if self.store else None
         from .transcript import conversation
 
         messages = await asyncio.to_thread(conversation, list(entries or []))
         await pane.chat.load(messages, focus_uuid=uuid)
-        pane.chat.focus()
+        self.live.loaded(view)
+        (pane.prompt if focus_prompt else pane.chat).focus()
 
-    async def _add_view(self, key: SessionKey | None, title: str, intro: Content | None = None) -> OpenView:
+    async def _add_view(
+        self,
+        key: SessionKey | None,
+        title: str,
+        intro: Content | None = None,
+        *,
+        cwd: Path | None = None,
+        hide_sidebar: bool = True,
+    ) -> OpenView:
         self._view_counter += 1
         view = OpenView(key, self._view_counter, title)
         self.open_views.append(view)
@@ -491,14 +566,49 @@ class ClaudeTUI(App[None]):
         pane.display = False
         await self._main.query_one(ContentSwitcher).add_content(pane)
         pane.prompt.send_on_enter = self.sending_enabled
+        self.live.attach(view, pane, cwd or self.cwd)
         tabs = self._main.query_one(Tabs)
         tabs.display = True
         await tabs.add_tab(Tab(self._tab_label(view), id=view.tab_id))
         self._activate(view)
-        # On a narrow terminal the session needs the room; ctrl+b brings the list back.
-        self._sidebar_shown_narrow = False
+        if hide_sidebar:
+            # On a narrow terminal the session needs the room; ctrl+b brings the list back.
+            self._sidebar_shown_narrow = False
         self._update_sidebar_classes()
         return view
+
+    def became_session(self, view: OpenView, key: SessionKey, title: str) -> None:
+        """A draft's first prompt went out: it is session ``key`` from now on."""
+        view.key = key
+        self._pane(view).set_key(key)
+        self._retitle(view, title)
+        if self.current_view is view:
+            self.session_list.set_current(key)
+
+    async def refresh_session_row(self, key: SessionKey) -> None:
+        """Read one session's row again (after the engine saved it) and redraw the list.
+
+        One indexed query; the list is rebuilt from rows already in memory.
+        """
+        if self.store is None or self.live.shut_down:
+            return
+        row = await self.store.session(*key)
+        if row is None or self.live.shut_down or not self.screen_stack:
+            return  # quitting: the screens may be gone already
+        old = self._by_key.get(key)
+        self._by_key[key] = row
+        if old is not None and old in self._sessions:
+            self._sessions[self._sessions.index(old)] = row
+        else:
+            self._sessions.append(row)
+        self._sessions.sort(key=lambda r: r.updated_at or "", reverse=True)
+        self._sessions.sort(key=lambda r: not r.pinned)
+        view = self.view_for(key)
+        if view is not None and row.display_title != view.title:
+            self._retitle(view, row.display_title)
+        if not self.filter_text:
+            self.sidebar.show_rows(build_rows(self._sessions), self._count_status(len(self._sessions)))
+        self._update_empty_state()
 
     def _tab_label(self, view: OpenView) -> Content:
         title = safe_line(view.title)
@@ -535,6 +645,20 @@ class ClaudeTUI(App[None]):
         switcher.current = view.pane_id if view else "welcome"
         self.sub_title = safe_line(view.title) if view else ""
         self.session_list.set_current(view.key if view else None)
+        if view is not None:
+            self._focus_into(view)
+        self.live.shown(view)
+        self.refresh_bindings()
+
+    def _focus_into(self, view: OpenView) -> None:
+        """Keep typing in the session on screen: focus left in another (now hidden)
+        pane, or nowhere, moves to this pane's prompt. Focus in the sidebar stays."""
+        focused = self._main.focused
+        pane = self._pane(view)
+        if focused is not None and not any(isinstance(a, SessionPane) for a in focused.ancestors_with_self):
+            return
+        if focused is None or pane not in focused.ancestors_with_self:
+            pane.prompt.focus()
 
     @on(Tabs.TabActivated, "#open-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -545,15 +669,41 @@ class ClaudeTUI(App[None]):
     def _tabs_cleared(self, event: Tabs.Cleared) -> None:
         self._show_view(None)
 
-    # -- prompt (wired to the engine later) ----------------------------------------------------
+    # -- prompt and the live session ----------------------------------------------------------
+
+    def _view_of(self, widget: Any) -> OpenView | None:
+        pane = next((p for p in widget.ancestors_with_self if isinstance(p, SessionPane)), None)
+        return next((v for v in self.open_views if v.pane_id == pane.id), None) if pane is not None else None
 
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
-        pane = next((p for p in event.prompt.ancestors if isinstance(p, SessionPane)), None)
-        if pane is None:
-            return
-        if await self.send_prompt(pane.key, event.text):
+        view = self._view_of(event.prompt)
+        if view is not None and self.live.submit(view, event.text):
             event.prompt.clear()
+
+    @on(PromptArea.EditQueued)
+    def _edit_queued(self, event: PromptArea.EditQueued) -> None:
+        view = self._view_of(event.prompt)
+        if view is not None:
+            self.live.edit_queued(view)
+
+    @on(QueuedPrompt.Edit)
+    def _queued_edit(self, event: QueuedPrompt.Edit) -> None:
+        view = self._view_of(event.queued)
+        if view is not None:
+            self.live.edit_queued(view, event.queued)
+
+    @on(QueuedPrompt.Cancel)
+    def _queued_cancel(self, event: QueuedPrompt.Cancel) -> None:
+        view = self._view_of(event.queued)
+        if view is not None:
+            self.live.cancel_queued(view, event.queued)
+
+    @on(Notice.RetryPressed)
+    def _retry_pressed(self, event: Notice.RetryPressed) -> None:
+        view = self._view_of(event.notice)
+        if view is not None and not self.live.retry(view):
+            self.bell()
 
     @property
     def sending_enabled(self) -> bool:
@@ -568,20 +718,107 @@ class ClaudeTUI(App[None]):
                 prompt.send_on_enter = value
 
     async def send_prompt(self, key: SessionKey | None, text: str) -> bool:
-        """Hand a prompt to the session engine; True when it was accepted.
+        """Send ``text`` to open session ``key`` (None: the draft on screen); True
+        when accepted. It is shown at once, queued while a reply streams."""
+        view = self.view_for(key) if key is not None else self.current_view
+        if view is None or (key is None and view.key is not None):
+            return False
+        return self.live.submit(view, text)
 
-        TODO(engine): the lead wires this to the SessionManager and sets
-        ``sending_enabled``; until then prompts are never submitted.
-        """
-        return False
+    def draft_intro(self, cwd: Path) -> Content:
+        return draft_intro_text(cwd, self._key_for("change_directory"))
 
     # -- actions ----------------------------------------------------------------------------
 
-    async def action_new_draft(self) -> None:
-        cwd = safe_line(str(self.cwd))
-        intro = Content.assemble(("New session", "bold"), ("  in " + cwd, "dim"))
-        view = await self._add_view(None, "New session", intro)
+    async def action_new_draft(self, hide_sidebar: bool = True) -> None:
+        view = await self._add_view(None, "New session", self.draft_intro(self.cwd), hide_sidebar=hide_sidebar)
+        self._update_empty_state()
         self._pane(view).prompt.focus()
+
+    async def action_quit(self) -> None:
+        """Quit at once, even while Claude answers: the engine stops every CLI first."""
+        self._stop_import.set()
+        await self.live.shutdown()
+        self.exit()
+
+    def action_interrupt(self) -> None:
+        if not self.live.interrupt(self.current_view):
+            self.bell()
+
+    def action_retry(self) -> None:
+        if not self.live.retry(self.current_view):
+            self.bell()
+
+    def action_permission_mode(self) -> None:
+        from .screens.permission_mode import PermissionModeScreen
+
+        view = self.current_view
+        if view is None:
+            self.bell()
+            return
+
+        async def picked(mode: str | None) -> None:
+            if mode is None or mode == self.live.mode_of(view):
+                return
+            if mode == "bypassPermissions":
+                from .screens.confirm import ConfirmScreen
+
+                body = (
+                    "Every tool Claude asks for will run without asking you: edits, commands,"
+                    " network access, anywhere your user can reach.\n\nSwitch this session"
+                    " to bypassPermissions?"
+                )
+                if not await self.push_screen_wait(ConfirmScreen("Skip all permission prompts?", body, yes="Switch")):
+                    return
+            refusal = await self.live.set_mode(view, mode)
+            if refusal is not None:
+                self.notify(safe_line(refusal), title="permission mode not changed", severity="error", markup=False)
+            else:
+                self.notify(f"permission mode: {mode}", title=safe_line(view.title), markup=False)
+
+        self.push_screen(PermissionModeScreen(self.live.mode_of(view), view.title), self._mode_picked_callback(picked))
+
+    def _mode_picked_callback(self, handler: Callable[[str | None], Any]) -> Callable[[str | None], None]:
+        def callback(mode: str | None) -> None:
+            self.run_worker(handler(mode), group="permission-mode", exit_on_error=False)
+
+        return callback
+
+    def action_change_directory(self) -> None:
+        from .screens.directory import DirectoryScreen
+
+        view = self.current_view
+        if view is None or not self.live.can_change_directory(view):
+            self.notify(
+                "Only a new session's directory can change (before its first prompt).",
+                title="change directory",
+                severity="warning",
+                markup=False,
+            )
+            return
+        live = self.live.session_of(view)
+        assert live is not None
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.run_worker(self.live.change_directory(view, path), group="directory", exit_on_error=False)
+                self._pane(view).prompt.focus()
+
+        self.push_screen(DirectoryScreen(live.cwd), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("interrupt", "retry", "permission_mode", "change_directory"):
+            if not self.screen_stack or self.screen is not self._main:
+                return False
+            view = self.current_view
+            if action == "interrupt":
+                return self.live.can_interrupt(view)
+            if action == "retry":
+                return self.live.can_retry(view)
+            if action == "change_directory":
+                return self.live.can_change_directory(view)
+            return view is not None
+        return True
 
     def _cycle(self, step: int) -> None:
         if not self.open_views:
@@ -604,6 +841,7 @@ class ClaudeTUI(App[None]):
         view = self.current_view
         if view is None:
             return
+        self.live.detach(view)
         index = self.open_views.index(view)
         self.open_views.remove(view)
         tabs = self._main.query_one(Tabs)
@@ -666,6 +904,10 @@ class ClaudeTUI(App[None]):
                 continue
             yield self._key_for(binding_id), description, binding_id
 
+    def key_for(self, binding_id: str) -> str:
+        """The keys bound to ``binding_id`` (after the user's keymap), for display."""
+        return self._key_for(binding_id)
+
     def _key_for_default(self, binding_id: str) -> str:
         return self._key_for(binding_id, keymap={})
 
@@ -689,6 +931,12 @@ class ClaudeTUI(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield SystemCommand("Switch to session…", "Fuzzy-find a session by title", self.action_switch_session)
         yield SystemCommand("New session", "Start a draft for a new session", self.action_new_draft)
+        if self.current_view is not None:
+            yield SystemCommand("Permission mode…", "Pick the permission mode of this session", self.action_permission_mode)
+        if self.live.can_change_directory(self.current_view):
+            yield SystemCommand("Change directory…", "Pick the folder of this new session", self.action_change_directory)
+        if self.live.can_retry(self.current_view):
+            yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
         yield from super().get_system_commands(screen)
 

@@ -83,7 +83,9 @@ class HelpScreen(ModalScreen[None]):
                     "Remap keys in the config file's [keymap] table, e.g.\n"
                     '    toggle_sidebar = "ctrl+s"\n'
                     + (
-                        "In the prompt, Enter sends; shift+enter, alt+enter or ctrl+j insert a line break."
+                        "In the prompt, Enter sends; shift+enter, alt+enter or ctrl+j insert a line break;"
+                        " up on the first line recalls earlier prompts of the session (down comes back);"
+                        " up in an empty prompt takes back a queued prompt to edit it."
                         if self.enter_sends
                         else "In the prompt, Enter inserts a line break."
                     )

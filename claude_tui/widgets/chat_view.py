@@ -5,8 +5,9 @@ mounted in pages when the reader scrolls to the top or presses the "load
 earlier" control, keeping what was on screen in place. The view follows new
 output only while it is scrolled to the bottom (Textual's anchor).
 
-For the live half: ``append_message`` adds a finished message and
-``start_assistant_stream`` returns an ``AssistantStream`` to stream a reply in.
+For the live half: ``append_message`` adds a finished message,
+``start_assistant_stream`` returns an ``AssistantStream`` to stream a reply in
+and ``append_widget`` adds notices and queued prompts.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
+from textual.widget import Widget
 from textual.widgets import Button
 
 from .message import MessageView
@@ -152,7 +154,7 @@ class ChatView(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True, immediate=True)
         return True
 
-    # -- live additions (the engine half will call these) ------------------------------
+    # -- live additions (the engine half calls these) --------------------------------
 
     async def append_message(self, message: Message) -> MessageView:
         """Add a finished message at the end; the view follows only if at the bottom."""
@@ -167,10 +169,7 @@ class ChatView(VerticalScroll, can_focus=True):
         await self.mount(reply)
         return AssistantStream(self, reply)
 
-    async def replace_stream(self, reply: StreamingReply, message: Message) -> MessageView:
-        """Swap a finished stream for the final message (called by ``AssistantStream``)."""
-        self.messages.append(message)
-        view = MessageView(message)
-        await self.mount(view, after=reply)
-        await reply.remove()
-        return view
+    async def append_widget(self, widget: Widget) -> Widget:
+        """Add a notice, a queued prompt or another live part at the end."""
+        await self.mount(widget)
+        return widget

@@ -18,34 +18,49 @@ def empty_state_text(
     projects_dir: Path,
     new_key: str = "ctrl+n",
     help_key: str = "f1",
+    draft: bool = False,
 ) -> Content:
-    """The words for the current situation; ``found`` is transcripts seen on disk (None: not scanned yet)."""
+    """The words for the current situation; ``found`` is transcripts seen on disk (None: not scanned yet).
+
+    ``draft``: shown under a new session's empty conversation, where typing a
+    prompt is the way to start (rather than the centre with nothing open).
+    """
     where = safe_line(str(projects_dir))
+    start = "Type a prompt below and press Enter to start a new session here." if draft else ""
     if sessions:
+        if draft:
+            return Content(
+                f"{start}\nOr open one of the {sessions} session{'s' if sessions != 1 else ''} in the sidebar"
+                f" (tab moves there; type to filter by title and text). {help_key} lists every key."
+            )
         return Content.assemble(
             ("Pick a session", "bold"),
             f"\n\n{sessions} session{'s' if sessions != 1 else ''} in the sidebar."
             " Up/Down and Enter open one, or type to filter by title and text.\n"
             f"{new_key} starts a new session, {help_key} lists every key.",
         )
+    title = () if draft else (("Welcome to claude-tui", "bold"), "\n\n")
     if importing or found is None:
         return Content.assemble(
-            ("Welcome to claude-tui", "bold"),
-            f"\n\nLooking for Claude Code sessions in {where} …\n"
+            *title,
+            (f"{start}\n" if draft else "")
+            + f"Looking for Claude Code sessions in {where} …\n"
             "They appear in the sidebar as they are imported.",
         )
     if found:
         return Content.assemble(
-            ("Welcome to claude-tui", "bold"),
-            f"\n\nFound {found} transcript file{'s' if found != 1 else ''} in {where},"
+            *title,
+            f"Found {found} transcript file{'s' if found != 1 else ''} in {where},"
             " but none holds a conversation yet.\n\n"
-            f"{new_key} starts a new session. {help_key} lists every key.",
+            + (start if draft else f"{new_key} starts a new session.")
+            + f" {help_key} lists every key.",
         )
     return Content.assemble(
-        ("Welcome to claude-tui", "bold"),
-        f"\n\nNo Claude Code sessions were found in {where}.\n\n"
-        f"Start one here with {new_key}, or run `claude` in a project folder:"
-        " its sessions are imported every time claude-tui starts.\n"
+        *title,
+        f"No Claude Code sessions were found in {where}.\n\n"
+        + (f"{start} " if draft else f"Start one here with {new_key}, or ")
+        + ("Or run" if draft else "run")
+        + " `claude` in a project folder: its sessions are imported every time claude-tui starts.\n"
         "Set CLAUDE_CONFIG_DIR if Claude Code keeps its files elsewhere."
         f" {help_key} lists every key.",
     )

@@ -1,9 +1,11 @@
-"""The prompt under a conversation: a multi-line text area.
+"""The prompt under a conversation: a multi-line text area with the session's history.
 
-Sending arrives with the engine. Until the app turns ``send_on_enter`` on,
-Enter inserts a line break like in any editor, so nothing pretends to send.
-With it on, Enter posts ``PromptArea.Submitted`` and shift+enter, alt+enter
-or ctrl+j insert a line break.
+Enter sends (``PromptArea.Submitted``) once the app turns ``send_on_enter``
+on; shift+enter, alt+enter or ctrl+j insert a line break (before that, Enter
+inserts one too, so nothing pretends to send). Up on the first line recalls
+the session's earlier prompts, Down on the last line comes back (to what was
+being written). While prompts wait in the queue (``queued`` > 0), Up in an
+empty prompt asks for the last queued one back (``EditQueued``) to change it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ class PromptArea(TextArea):
         def control(self) -> PromptArea:
             return self.prompt
 
+    class EditQueued(Message):
+        """Up in the empty prompt while prompts are queued: take the last one back."""
+
+        def __init__(self, prompt: PromptArea) -> None:
+            super().__init__()
+            self.prompt = prompt
+
+        @property
+        def control(self) -> PromptArea:
+            return self.prompt
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
             id=id,
@@ -44,6 +57,48 @@ class PromptArea(TextArea):
             highlight_cursor_line=False,
             placeholder="Write a prompt",
         )
+        self.prompt_history: list[str] = []  # this session's earlier prompts, oldest first
+        self.queued = 0
+        self._recall: int | None = None  # index into history while recalling
+        self._draft = ""  # what was being written before recalling
+
+    def remember(self, text: str) -> None:
+        """Add a sent prompt to the history (and stop recalling)."""
+        if text.strip() and (not self.prompt_history or self.prompt_history[-1] != text):
+            self.prompt_history.append(text)
+        self._recall = None
+
+    def set_text(self, text: str) -> None:
+        """Replace the text and put the cursor at its end."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
+    def _on_up_at_top(self) -> bool:
+        if self.queued and not self.text:
+            self.post_message(self.EditQueued(self))
+            return True
+        if not self.prompt_history:
+            return False
+        if self._recall is None:
+            self._draft = self.text
+            self._recall = len(self.prompt_history) - 1
+        elif self._recall > 0:
+            self._recall -= 1
+        else:
+            return True
+        self.set_text(self.prompt_history[self._recall])
+        return True
+
+    def _on_down_at_bottom(self) -> bool:
+        if self._recall is None:
+            return False
+        if self._recall < len(self.prompt_history) - 1:
+            self._recall += 1
+            self.set_text(self.prompt_history[self._recall])
+        else:
+            self._recall = None
+            self.set_text(self._draft)
+        return True
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter" and self.send_on_enter:
@@ -57,4 +112,16 @@ class PromptArea(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
+        selection = self.selection
+        collapsed = selection.start == selection.end
+        if event.key == "up" and collapsed and self.cursor_location[0] == 0:
+            if self._on_up_at_top():
+                event.stop()
+                event.prevent_default()
+                return
+        if event.key == "down" and collapsed and self.cursor_location[0] == self.document.line_count - 1:
+            if self._on_down_at_bottom():
+                event.stop()
+                event.prevent_default()
+                return
         await super()._on_key(event)

@@ -1,35 +1,79 @@
-"""One open session (or a new draft) in the centre: its conversation and its prompt.
+"""One open session (or a new draft) in the centre: its conversation, status and prompt.
 
 Each open session keeps its own pane, so switching between sessions keeps each
-one's scroll position and half-written prompt.
+one's scroll position and half-written prompt. The pane is also the session's
+mailbox: engine events for it are posted here as ``SessionPane.Event`` and
+handled in the pane's own message queue, in order, so rendering one busy
+session never holds up the app or another session. What an event does is the
+app's business (``handler``); the pane only delivers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
 from .chat_view import ChatView
 from .prompt import PromptArea
 from .session_list import SessionKey
+from .status_line import StatusLine
 
 
 class SessionPane(Vertical):
-    """``key`` is None for a draft: a new session that has no id until it is sent."""
+    """``key`` is None for a draft: a new session not stored until its first send."""
+
+    class Event(Message):
+        """Something for this session to show (an engine event or a UI note)."""
+
+        def __init__(self, event: Any) -> None:
+            super().__init__()
+            self.event = event
 
     def __init__(self, key: SessionKey | None, *, title: str, intro: Content | None = None, id: str | None = None) -> None:
         super().__init__(id=id, classes="session-pane" + (" -draft" if key is None else ""))
         self.key = key
         self.title = title
         self._intro = intro
+        self.handler: Callable[[SessionPane, Any], Awaitable[None]] | None = None
 
     def compose(self) -> ComposeResult:
-        if self._intro is not None:
-            yield Static(self._intro, classes="draft-intro")
+        yield Static(self._intro or "", classes="draft-intro")
+        yield Static("", classes="draft-hint")
         yield ChatView()
+        yield StatusLine()
         yield PromptArea()
+
+    def on_mount(self) -> None:
+        self.query_one(".draft-intro").display = self._intro is not None
+        self.query_one(".draft-hint").display = False
+
+    def set_hint(self, hint: Content | None) -> None:
+        """How to start (and what was found), under a draft's intro until its first send."""
+        box = self.query_one(".draft-hint", Static)
+        box.update(hint or "")
+        box.display = hint is not None
+
+    def set_intro(self, intro: Content | None) -> None:
+        self._intro = intro
+        box = self.query_one(".draft-intro", Static)
+        box.update(intro or "")
+        box.display = intro is not None
+
+    def set_key(self, key: SessionKey) -> None:
+        """The draft became a stored session."""
+        self.key = key
+        self.remove_class("-draft")
+
+    async def on_session_pane_event(self, message: Event) -> None:
+        message.stop()
+        if self.handler is not None:
+            await self.handler(self, message.event)
 
     @property
     def chat(self) -> ChatView:
@@ -38,3 +82,7 @@ class SessionPane(Vertical):
     @property
     def prompt(self) -> PromptArea:
         return self.query_one(PromptArea)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)

@@ -1,4 +1,8 @@
-"""An assistant's thinking, folded away by default: it is long and rarely read."""
+"""An assistant's thinking, folded away by default: it is long and rarely read.
+
+While a reply streams, ``append`` adds thinking deltas (still folded; the
+title counts the words so far).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,25 @@ from textual.widgets import Collapsible, Static
 from ..literal import literal
 
 
+def thinking_title(text: str, live: bool = False) -> str:
+    words = len(text.split())
+    return f"Thinking{' …' if live else ''} ({words} word{'s' if words != 1 else ''})"
+
+
 class ThinkingBlock(Collapsible):
     """A collapsed "Thinking" section; the text inside is shown literally."""
 
-    def __init__(self, text: str, *, collapsed: bool = True) -> None:
-        words = len(text.split())
-        title = f"Thinking ({words} word{'s' if words != 1 else ''})"
-        super().__init__(Static(literal(text), classes="thinking-text"), title=title, collapsed=collapsed)
+    def __init__(self, text: str, *, collapsed: bool = True, live: bool = False) -> None:
+        self.text = text
+        self.live = live
+        self._body = Static(literal(text), classes="thinking-text")
+        super().__init__(self._body, title=thinking_title(text, live), collapsed=collapsed)
+
+    def append(self, delta: str) -> None:
+        self.text += delta
+        self._body.update(literal(self.text))
+        self.title = thinking_title(self.text, self.live)
+
+    def finish(self) -> None:
+        self.live = False
+        self.title = thinking_title(self.text)

@@ -80,3 +80,34 @@ def test_palette_switcher(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_several_open_sessions(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "several_open_sessions")
+
+
+# -- the live half (synthetic engine events) ------------------------------------------
+
+
+def test_reply_mid_stream(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "reply_mid_stream")
+
+
+def test_queued_prompt(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "queued_prompt")
+
+
+def test_retry_and_api_error_inline(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "retry_and_api_error_inline")
+
+
+def test_interrupted_and_stalled_inline(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "interrupted_and_stalled_inline")
+
+
+def test_permission_needed_in_background(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "permission_needed_in_background")
+
+
+def test_status_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "status_reconnecting")
+
+
+def test_permission_mode_picker(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "permission_mode_picker")

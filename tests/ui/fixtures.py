@@ -227,15 +227,16 @@ def make_app(
     keymap: dict[str, str] | None = None,
     resume: tuple[str, str] | None = None,
     clock: Callable[[], datetime] = fixed_clock,
+    settings: Settings | None = None,
     **kwargs: Any,
 ) -> Any:
     from claude_tui.app import ClaudeTUI
 
-    settings = Settings()
+    settings = settings or Settings()
     if keymap:
         settings.keymap = dict(keymap)
     config_path = tmp_path / "config.toml"
-    return ClaudeTUI(
+    app = ClaudeTUI(
         db_path=tmp_path / "sessions.db",
         loaded=LoadedSettings(settings, config_path, []),
         config_path=config_path,
@@ -245,6 +246,9 @@ def make_app(
         cwd=kwargs.pop("cwd", Path(SHOP)),
         **kwargs,
     )
+    # No animations: a tab underline caught mid-slide made snapshots flaky.
+    app.animation_level = "none"
+    return app
 
 
 async def wait_until(pilot: Any, condition: Callable[[], object], timeout: float = 10.0, what: str = "") -> None:

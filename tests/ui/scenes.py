@@ -12,11 +12,16 @@ from typing import Any
 
 from claude_tui.widgets.marker import Marker
 from tests.ui.fixtures import (
+    FIXED_NOW,
+    MODEL,
+    SHOP,
     browse_transcripts,
     long_transcript,
     markup_transcript,
     open_and_settle,
+    project_key,
     settle,
+    sid,
     turn_transcript,
     wait_until,
 )
@@ -41,6 +46,7 @@ async def all_markers(pilot: Any) -> None:
 
 
 async def filter_kiwi(pilot: Any) -> None:
+    await pilot.press("ctrl+f")
     await pilot.press(*"kiwi")
     await wait_until(pilot, lambda: pilot.app.filter_done == "kiwi", what="filter applied")
 
@@ -70,6 +76,7 @@ async def open_markup(pilot: Any) -> None:
 
 async def open_hit(pilot: Any) -> None:
     app = pilot.app
+    app.session_list.focus()
     await pilot.press(*"unicorn")
     await wait_until(pilot, lambda: app.filter_done == "unicorn", what="filter applied")
     await pilot.press("down", "down", "enter")
@@ -101,7 +108,224 @@ async def several_open(pilot: Any) -> None:
     await open_and_settle(pilot, turn_transcript().key)
     await pilot.press("ctrl+n")
     await pilot.pause()
-    await pilot.press("alt+2")
+    await pilot.press("alt+3")
+    await settle_view(pilot)
+
+
+async def settle_view(pilot: Any) -> None:
+    """Wait until workers are done and animations have run, so the picture is stable.
+
+    (Not ``fixtures.settle``, which ``Scene.run_before`` uses for start-up.)"""
+    app = pilot.app
+    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), what="workers done")
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+# -- the live half: synthetic engine events, so the pictures are the same every run ----
+
+FLAKY = (project_key(SHOP), sid(5))  # "fix the flaky checkout test"
+CART = (project_key(SHOP), sid(6))  # "why is the cart total off by one cent?"
+STARTED = FIXED_NOW.timestamp() - 600
+
+
+def state(key: tuple[str, str], phase: str, **changes: Any) -> Any:
+    from claude_tui.engine.state import Phase, SessionState
+
+    return SessionState(
+        session_id=key[1], project_key=key[0], cwd=SHOP, phase=Phase(phase), started_at=STARTED,
+        messages=2, model=MODEL, **changes,
+    )
+
+
+async def feed(pilot: Any, key: tuple[str, str], *events: Any) -> None:
+    """Hand ``events`` to the app as the engine would, and wait until they are drawn."""
+    app = pilot.app
+    for event in events:
+        app.live.feed(event)
+    await app.live.settled(app.view_for(key))
+    await pilot.pause()
+
+
+async def user_sends(pilot: Any, key: tuple[str, str], text: str) -> None:
+    """What the controller does when a prompt goes out (without an engine)."""
+    from claude_tui.engine.events import PromptSent, SessionStarted
+
+    live = pilot.app.live.session_of(pilot.app.view_for(key))
+    live.busy = live.sent = True
+    live.last_prompt = text
+    await live.renderer.user_prompt(text, FIXED_NOW)
+    await feed(
+        pilot, key,
+        SessionStarted(key[1], SHOP, MODEL, "2.1.0", True),
+        state_event(key, "streaming"),
+        PromptSent(key[1], text),
+    )
+
+
+def state_event(key: tuple[str, str], phase: str, **changes: Any) -> Any:
+    from claude_tui.engine.events import StateChanged
+
+    return StateChanged(key[1], state(key, phase, **changes))
+
+
+def deltas(kind: type, key: tuple[str, str], text: str, message_id: str = "msg_1", index: int = 0) -> list[Any]:
+    import re
+
+    return [kind(key[1], word, message_id, index) for word in re.findall(r"\s*\S+|\s+", text)]
+
+
+async def turn_done(pilot: Any, key: tuple[str, str], result: Any) -> None:
+    """The send's future resolved (what the controller hears after TurnCompleted)."""
+    from claude_tui.live.controller import TurnDone
+
+    app = pilot.app
+    app.live.post(app.view_for(key), TurnDone(result))
+    await app.live.settled(app.view_for(key))
+    await pilot.pause()
+
+
+def turn_end(key: tuple[str, str], outcome: str, partial: str = "", **changes: Any) -> Any:
+    from claude_tui.engine.events import TurnCompleted
+
+    values: dict[str, Any] = dict(duration_s=4.2, input_tokens=1234, output_tokens=56, cost_usd=0.0123)
+    values.update(changes)
+    return TurnCompleted(key[1], outcome, partial_text=partial, **values)  # type: ignore[arg-type]
+
+
+MID_STREAM_TEXT = (
+    "The test is flaky because it waits on a real timer. I'll replace the sleep with a fake clock:\n\n"
+    "```python\ndef test_checkout_total(fake_clock):\n    cart = Cart(clock=fake_clock)\n    cart.add"
+)
+
+
+async def reply_mid_stream(pilot: Any) -> None:
+    from claude_tui.engine.events import TextDelta, ThinkingDelta, ToolResult, ToolUseInput, ToolUseStarted
+
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "make the checkout test deterministic")
+    await feed(
+        pilot, FLAKY,
+        *deltas(ThinkingDelta, FLAKY, "The sleep(0.5) races the timer thread; a fake clock removes it."),
+        ToolUseStarted(FLAKY[1], "toolu_1", "Read", "msg_1", 1),
+        ToolUseInput(FLAKY[1], "toolu_1", "Read", {"file_path": f"{SHOP}/tests/test_checkout.py"}),
+        ToolResult(FLAKY[1], "toolu_1", "def test_checkout_total():\n    time.sleep(0.5)\n"),
+        *deltas(TextDelta, FLAKY, MID_STREAM_TEXT, "msg_2", 0),
+    )
+    await pilot.wait_for_scheduled_animations()
+
+
+async def queued_prompt(pilot: Any) -> None:
+    await reply_mid_stream(pilot)
+    pilot.app.pane_for(FLAKY).prompt.focus()
+    await pilot.press(*"also update the changelog")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: bool(pilot.app.pane_for(FLAKY).query("QueuedPrompt")), what="queued")
+    await pilot.app.live.settled(pilot.app.view_for(FLAKY))
+    await pilot.pause()
+
+
+async def retry_and_error_inline(pilot: Any) -> None:
+    from claude_tui.engine.events import ApiRetry, ErrorOccurred, TextDelta
+
+    await open_and_settle(pilot, FLAKY)
+    # A turn that got through after the API was overloaded twice.
+    await user_sends(pilot, FLAKY, "run the checkout tests")
+    await feed(
+        pilot, FLAKY,
+        ApiRetry(FLAKY[1], 1, 10, 0.6, 529, "overloaded_error"),
+        ApiRetry(FLAKY[1], 2, 10, 1.2, 529, "overloaded_error"),
+        *deltas(TextDelta, FLAKY, "All 12 checkout tests pass now."),
+        done := turn_end(FLAKY, "completed", "All 12 checkout tests pass now."),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+    # A turn the API refused for good: the error is said once, with "retry".
+    await user_sends(pilot, FLAKY, "and the cart tests?")
+    await feed(
+        pilot, FLAKY,
+        ApiRetry(FLAKY[1], 1, 2, 4.0, 529, "overloaded_error"),
+        ApiRetry(FLAKY[1], 2, 2, 8.0, 529, "overloaded_error"),
+        ErrorOccurred(FLAKY[1], "api", "API overloaded (529) after the CLI's retries; try again in a minute", True),
+        done := turn_end(FLAKY, "error", is_error=True, api_error_status=529, input_tokens=None, output_tokens=None, cost_usd=None, duration_s=13.0),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+
+
+async def interrupted_and_stalled_inline(pilot: Any) -> None:
+    from claude_tui.engine.events import ErrorOccurred, TextDelta
+
+    await open_and_settle(pilot, FLAKY)
+    partial = "Let me look at every test in the suite, starting with"
+    await user_sends(pilot, FLAKY, "review all the tests")
+    await feed(
+        pilot, FLAKY,
+        *deltas(TextDelta, FLAKY, partial),
+        state_event(FLAKY, "interrupting"),
+        done := turn_end(FLAKY, "interrupted", partial, duration_s=2.5, input_tokens=None, output_tokens=None, cost_usd=None),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+    stalled = "Only the checkout tests then. The first one"
+    await user_sends(pilot, FLAKY, "only the checkout tests")
+    await feed(
+        pilot, FLAKY,
+        *deltas(TextDelta, FLAKY, stalled, "msg_3"),
+        ErrorOccurred(FLAKY[1], "timeout", "no stream event for 60 s (stall timeout (60 s))", True, timeout="stall", seconds=60.0),
+        state_event(FLAKY, "interrupting"),
+        done := turn_end(FLAKY, "stalled", stalled, duration_s=64.0, input_tokens=None, output_tokens=None, cost_usd=None),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+
+
+async def permission_needed_in_background(pilot: Any) -> None:
+    from claude_tui.engine.events import TextDelta, ToolUseInput, ToolUseStarted
+    from claude_tui.engine.permissions import PermissionRequest
+
+    app = pilot.app
+    await open_and_settle(pilot, CART)
+    await user_sends(pilot, CART, "fix the rounding in cart.py")
+    write = {"file_path": f"{SHOP}/cart.py", "content": "ROUND = 'half-even'\n"}
+    await feed(
+        pilot, CART,
+        *deltas(TextDelta, CART, "I'll switch the rounding to half-even."),
+        ToolUseStarted(CART[1], "toolu_w", "Write", "msg_1", 1),
+        ToolUseInput(CART[1], "toolu_w", "Write", write),
+    )
+    await open_and_settle(pilot, FLAKY)
+    app.bell = lambda: None  # headless anyway; keep the picture free of side effects
+    app.live._on_permission(PermissionRequest(1, CART[1], "Write", write, cwd=SHOP, tool_use_id="toolu_w"))
+    await pilot.pause()
+
+
+async def status_reconnecting(pilot: Any) -> None:
+    from claude_tui.engine.events import ErrorOccurred, TextDelta
+
+    await open_and_settle(pilot, FLAKY)
+    partial = "The fixture builds a cart with"
+    await user_sends(pilot, FLAKY, "explain the cart fixture")
+    await feed(
+        pilot, FLAKY,
+        *deltas(TextDelta, FLAKY, partial),
+        done := turn_end(FLAKY, "crashed", partial, duration_s=3.1, input_tokens=None, output_tokens=None, cost_usd=None),
+        ErrorOccurred(FLAKY[1], "process", "Claude Code exited unexpectedly (exit code -9); reconnecting", True),
+        state_event(
+            FLAKY, "reconnecting", attempt=2, max_attempts=5, next_retry_at=FIXED_NOW.timestamp() + 8,
+            last_error="Claude Code exited unexpectedly (exit code -9)",
+        ),
+    )
+    await turn_done(pilot, FLAKY, done)
+
+
+async def permission_mode_picker(pilot: Any) -> None:
+    from claude_tui.screens.permission_mode import PermissionModeScreen
+
+    await pilot.press("ctrl+t")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PermissionModeScreen), what="picker")
+    await pilot.press("down")
     await pilot.pause()
 
 
@@ -113,9 +337,14 @@ class Scene:
 
     def run_before(self) -> Step:
         async def run(pilot: Any) -> None:
+            from claude_tui.widgets.prompt import PromptArea
+
             await settle(pilot)
             for step in self.steps:
                 await step(pilot)
+            await pilot.pause()
+            for prompt in pilot.app.query(PromptArea):
+                prompt.cursor_blink = False  # a steady cursor: the picture must not depend on timing
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
 
@@ -135,4 +364,11 @@ SCENES: dict[str, Scene] = {
     "help_screen": Scene(WIDE, steps=[show_help]),
     "palette_switcher": Scene(WIDE, steps=[palette]),
     "several_open_sessions": Scene(WIDE, steps=[several_open]),
+    "reply_mid_stream": Scene(WIDE, steps=[reply_mid_stream]),
+    "queued_prompt": Scene(WIDE, steps=[queued_prompt]),
+    "retry_and_api_error_inline": Scene(WIDE, steps=[retry_and_error_inline]),
+    "interrupted_and_stalled_inline": Scene(WIDE, steps=[interrupted_and_stalled_inline]),
+    "permission_needed_in_background": Scene(WIDE, steps=[permission_needed_in_background]),
+    "status_reconnecting": Scene(WIDE, steps=[status_reconnecting]),
+    "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
 }

@@ -1,4 +1,4 @@
-"""Theme persistence, start-up cost, palette provider and the prompt hook."""
+"""Theme persistence, start-up cost, palette provider and what Enter in the prompt hands over."""
 
 from __future__ import annotations
 
@@ -48,17 +48,16 @@ async def test_palette_provider_matches_titles_literally(tmp_path: Path) -> None
         assert "show [bold]x[/]" in app.current_view.title
 
 
-async def test_submitted_prompt_goes_to_the_hook(tmp_path: Path) -> None:
+async def test_enter_submits_and_shift_enter_breaks_the_line(tmp_path: Path) -> None:
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path)
     sent: list[tuple[object, str]] = []
 
-    async def send_prompt(key, text):
-        sent.append((key, text))
+    def submit(view, text):
+        sent.append((view.key, text))
         return True
 
-    app.send_prompt = send_prompt  # what the engine half will wire
-    app.sending_enabled = True
+    app.live.submit = submit  # no engine here: only what the prompt hands over
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+n")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
+from claude_tui.paths import styles_dir
 from claude_tui.transcript import Block, Message, conversation
 from claude_tui.widgets.chat_view import ChatView, LoadEarlier
 from claude_tui.widgets.message import MessageView
@@ -52,6 +53,8 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
 
 
 class ChatApp(App[None]):
+    CSS_PATH = str(styles_dir() / "chat.tcss")
+
     def compose(self) -> ComposeResult:
         yield ChatView()
 
@@ -63,27 +66,72 @@ def _messages(n: int) -> list[Message]:
     ]
 
 
-async def test_stream_appends_and_final_update_replaces() -> None:
+async def test_stream_parts_in_order_then_one_full_update_and_footer() -> None:
+    from claude_tui.transcript import ToolUse
+    from claude_tui.widgets.thinking_block import ThinkingBlock
+    from claude_tui.widgets.tool_block import ToolBlock
+
     app = ChatApp()
     async with app.run_test(size=(80, 24)) as pilot:
         chat = app.query_one(ChatView)
-        await chat.load(_messages(4))
+        await chat.load(_messages(20))
         stream = await chat.start_assistant_stream("claude-test")
-        await stream.append_text("Hello ")
-        await stream.append_text("**world** \x1b[31m")
+        await stream.append_thinking("let me ", "t")
+        await stream.append_thinking("think", "t")
+        await stream.append_text("Hello ", "a")
+        await stream.append_text("**world** \x1b[31m", "a")
+        await stream.start_tool(ToolUse("tool1", "Bash", {}))
+        stream.set_tool_input("tool1", "Bash", {"command": "ls"})
+        await stream.append_text("after the tool", "b")
         await pilot.pause()
-        await wait_until(pilot, lambda: "world" in stream.reply.markdown.source, what="streamed")
-        assert "\x1b" not in stream.reply.markdown.source
-        final = Message("assistant", None, "final", [Block("text", "Hello **world**, done.")], model="claude-test")
-        await stream.finish(final)
+        await wait_until(pilot, lambda: "world" in stream.texts[0].widget.source, what="streamed")
+        assert "\x1b" not in stream.texts[0].widget.source
+        kinds = [type(w).__name__ for w in stream.reply.children][1:]
+        assert kinds == ["ThinkingBlock", "Markdown", "ToolBlock", "Markdown"]
+        thinking = stream.reply.query_one(ThinkingBlock)
+        assert thinking.collapsed and "3 words" in str(thinking.title)
+        tool = stream.reply.query_one(ToolBlock)
+        assert "ls" in str(tool.title) and "…" in str(tool.title)
+        assert stream.set_tool_result("tool1", "a.txt", False)
+        final = Message("assistant", None, "final", [Block("text", "Hello **world**")], model="claude-test")
+        await stream.finish(final, footer="claude-test · 3 in · 4 out · $0.0010 · 1.0 s")
         await pilot.pause()
-        views = list(chat.query(MessageView))
-        assert views[-1].message is final
-        assert not chat.query("StreamingReply")
+        assert [p.widget.source for p in stream.texts] == ["Hello **world** \\x1b[31m", "after the tool"]
+        assert not stream.reply.has_class("-streaming")
+        assert "…" not in str(tool.title)
+        assert stream.reply.query_one(".turn-footer").text.startswith("claude-test · 3 in")
         assert chat.messages[-1] is final
         await chat.append_message(Message("user", None, "next", [Block("text", "again")]))
         await pilot.pause()
-        assert chat.scroll_y == chat.max_scroll_y  # following the bottom
+        assert chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y  # following the bottom
+
+
+async def test_scrolled_up_holds_still_while_a_reply_streams_then_follows_again() -> None:
+    app = ChatApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(_messages(40))
+        await pilot.pause()
+        stream = await chat.start_assistant_stream("m")
+        await stream.append_text("first line\n\n", "a")
+        await pilot.pause()
+        assert chat.scroll_y == chat.max_scroll_y
+        chat.scroll_to(y=chat.scroll_y - 10, animate=False, immediate=True)
+        await pilot.pause()
+        held = chat.scroll_y
+        for n in range(30):
+            await stream.append_text(f"line {n}\n\n", "a")
+        await wait_until(pilot, lambda: "line 29" in stream.texts[0].widget.source, what="streamed")
+        await pilot.pause()
+        assert chat.scroll_y == held and chat.max_scroll_y > held + 10
+        chat.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        for n in range(30, 40):
+            await stream.append_text(f"line {n}\n\n", "a")
+        await wait_until(pilot, lambda: "line 39" in stream.texts[0].widget.source, what="streamed")
+        await pilot.pause()
+        await pilot.pause()
+        assert chat.scroll_y == chat.max_scroll_y
 
 
 async def test_does_not_follow_when_scrolled_up() -> None:

@@ -28,6 +28,7 @@ async def test_filter_narrows_the_list_and_escape_restores_it(tmp_path: Path) ->
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert len(listed_titles(app)) == 10
+        app.session_list.focus()  # the launch draft's prompt has focus at first
         await pilot.press(*"cart")  # typed in the list: goes to the filter box
         await wait_until(pilot, lambda: app.filter_done == "cart", what="filter")
         assert listed_titles(app) == ["why is the cart total off by one cent?"]
@@ -62,6 +63,7 @@ async def test_full_text_hit_opens_session_at_the_message(tmp_path: Path) -> Non
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        app.session_list.focus()
         await pilot.press(*"unicor")  # a prefix: full text matches words as they are typed
         await wait_until(pilot, lambda: app.filter_done == "unicor", what="filter")
         hits = [r for r in app.session_list.rows if isinstance(r, HitItem)]

@@ -44,6 +44,12 @@ async def test_open_session_navigation(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        # On launch a draft for the current directory is open, its prompt focused.
+        assert [v.key for v in app.open_views] == [None]
+        assert app.focused is app.pane_for_view(app.current_view).prompt
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert app.open_views == []
         keys = [turn_transcript().key, markup_transcript().key, long_transcript().key]
         for key in keys:
             await open_and_settle(pilot, key)
@@ -63,8 +69,8 @@ async def test_open_session_navigation(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.current_view.key is None and len(app.open_views) == 3
         assert app.focused is app.pane_for_view(app.current_view).prompt
-        # Enter in the prompt is a line break until the engine enables sending.
-        await pilot.press("h", "i", "enter", "x")
+        # shift+enter is a line break (Enter would send).
+        await pilot.press("h", "i", "shift+enter", "x")
         assert app.pane_for_view(app.current_view).prompt.text == "hi\nx"
         await pilot.press("ctrl+w", "ctrl+w", "ctrl+w")
         await pilot.pause()
@@ -80,7 +86,7 @@ async def test_reopening_an_open_session_switches_to_it(tmp_path: Path) -> None:
         await open_and_settle(pilot, turn_transcript().key)
         await open_and_settle(pilot, markup_transcript().key)
         await open_and_settle(pilot, turn_transcript().key)
-        assert len(app.open_views) == 2
+        assert [v.key for v in app.open_views] == [None, turn_transcript().key, markup_transcript().key]
         assert app.current_view.key == turn_transcript().key
 
 
@@ -136,3 +142,25 @@ async def test_help_fits_a_narrow_terminal(tmp_path: Path) -> None:
         assert "shift+tab" in text and "focus_previous" in text
         line = next(l for l in text.splitlines() if "shift+tab" in l)
         assert "Focus previous area" in line
+
+
+async def test_switching_sessions_keeps_typing_in_the_one_on_screen(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = app.current_view
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        second = app.current_view
+        await pilot.press("ctrl+pageup")
+        await pilot.pause()
+        assert app.current_view is first
+        await pilot.press(*"hello")
+        assert app.pane_for_view(first).prompt.text == "hello"
+        await pilot.press("ctrl+pagedown", *"there")
+        assert app.pane_for_view(second).prompt.text == "there"
+        app.session_list.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+pageup")  # from the sidebar: the focus stays there
+        await pilot.pause()
+        assert app.focused is app.session_list

@@ -1,0 +1,165 @@
+"""Words for what the engine reports: status lines, retry notices, turn endings, footers.
+
+Pure functions of engine events and states (no widgets), so the wording is
+tested on its own and the same everywhere: the status line above the prompt,
+the inline notices in the conversation and the per-turn footer. Everything
+that came from outside (error texts, tool inputs) goes through ``safe_line``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ..literal import safe_line
+
+if TYPE_CHECKING:
+    from ..engine.events import ApiRetry, ErrorOccurred, TurnCompleted
+    from ..engine.permissions import PermissionAnswer, PermissionRequest
+    from ..engine.state import SessionState
+
+PERMISSION_MODE_HELP: dict[str, str] = {
+    "default": "ask before edits and commands",
+    "acceptEdits": "edit files without asking; ask for commands",
+    "plan": "read and propose only; change nothing",
+    "bypassPermissions": "never ask: every tool runs (dangerous)",
+    "dontAsk": "never ask: tools not already allowed are denied",
+    "auto": "Claude Code decides when to ask",
+}
+
+OUTCOME_RETRY = frozenset({"interrupted", "stalled", "timed_out", "crashed", "error"})
+"""Turn endings after which the UI offers to send the same prompt again."""
+
+
+def seconds(value: float) -> str:
+    """``4 s``, ``0.5 s``, ``90 s``, ``2 min 5 s``: a short human duration."""
+    if value < 1:
+        return f"{value:.1f} s"
+    if value < 120:
+        return f"{value:.0f} s" if value >= 10 or value == int(value) else f"{value:.1f} s"
+    minutes, rest = divmod(int(round(value)), 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
+def retry_text(event: ApiRetry) -> str:
+    """``retrying 2/10 in 4 s (529)``: the CLI is backing off before it asks again."""
+    why = str(event.status) if event.status else safe_line(event.error or "connection error")
+    total = f"/{event.max_retries}" if event.max_retries else ""
+    return f"retrying {event.attempt}{total} in {seconds(max(0.0, event.delay_s))} ({why})"
+
+
+def outcome_text(turn: TurnCompleted, timeout: ErrorOccurred | None = None) -> str | None:
+    """What to say inline when a turn did not simply complete (None when it did).
+
+    ``timeout`` is the timeout error reported during the turn, if any: it says
+    which timer fired and after how long.
+    """
+    kept = "; partial reply kept" if turn.partial_text.strip() else ""
+    if turn.outcome == "completed":
+        return None
+    if turn.outcome == "interrupted":
+        return "interrupted" + (" — partial reply kept" if kept else "")
+    if turn.outcome == "stalled":
+        after = f" after {seconds(timeout.seconds)}" if timeout is not None and timeout.seconds else ""
+        return f"stalled{after} — interrupted{kept}"
+    if turn.outcome == "timed_out":
+        what = safe_line(timeout.message) if timeout is not None else "a timeout fired"
+        return f"{what} — interrupted{kept}"
+    if turn.outcome == "crashed":
+        return f"Claude Code stopped mid-reply{kept}"
+    if turn.outcome == "cancelled":
+        return "cancelled: the session was closed"
+    if turn.outcome == "error":
+        status = f" {turn.api_error_status}" if turn.api_error_status else ""
+        return f"the API failed{status}" + (f": {safe_line(turn.result_text)}" if turn.result_text else "")
+    return safe_line(turn.outcome)
+
+
+def _count(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def footer_text(turn: TurnCompleted, model: str | None) -> str:
+    """``claude-sonnet-4-5 · 1,234 in · 56 out · $0.0123 · 4.2 s``."""
+    parts: list[str] = []
+    if model and not model.startswith("<"):
+        parts.append(safe_line(model))
+    if turn.input_tokens is not None or turn.output_tokens is not None:
+        parts.append(f"{_count(turn.input_tokens)} in")
+        parts.append(f"{_count(turn.output_tokens)} out")
+    if turn.cost_usd is not None:
+        parts.append(f"${turn.cost_usd:.4f}")
+    parts.append(seconds(max(0.0, turn.duration_s)))
+    return " · ".join(parts)
+
+
+def clock_time(epoch: float | None) -> str:
+    """``HH:MM:SS`` local time of a wall-clock epoch (for the next retry)."""
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
+
+
+def status_text(state: SessionState | None, *, queued: int = 0, draft_cwd: str | None = None) -> str:
+    """The left half of the status line above the prompt."""
+    if state is None:
+        base = f"new session in {safe_line(draft_cwd)}" if draft_cwd else "not connected: connects when you send"
+    else:
+        phase = state.phase.value
+        if phase == "idle":
+            base = "not connected: connects when you send"
+        elif phase == "connecting":
+            base = "connecting …"
+        elif phase == "ready":
+            base = "ready"
+        elif phase == "streaming":
+            base = "Claude is answering …"
+        elif phase == "interrupting":
+            base = "interrupting …"
+        elif phase == "reconnecting":
+            base = f"reconnecting: attempt {state.attempt} of {state.max_attempts}"
+            if state.next_retry_at is not None:
+                base += f", next at {clock_time(state.next_retry_at)}"
+        elif phase == "queued":
+            base = "queued: waiting for a free live session slot"
+        elif phase == "failed":
+            base = "failed" + (f": {safe_line(state.last_error)}" if state.last_error else "")
+        else:
+            base = phase
+    if queued:
+        base += f" · {queued} prompt{'s' if queued != 1 else ''} queued"
+    return base
+
+
+def mode_text(mode: str, model: str | None) -> str:
+    """The right half of the status line: permission mode and model."""
+    text = f"mode: {safe_line(mode)}"
+    if model and not model.startswith("<"):
+        text += f" · {safe_line(model)}"
+    return text
+
+
+def permission_note(request: PermissionRequest, answer: PermissionAnswer) -> str:
+    """``allowed once: Write notes.md``: the answer, shown where it was given."""
+    from ..engine.permissions import Decision, relative_to_cwd, summary
+
+    target = summary(request)
+    if request.tool_name in ("Edit", "Write", "MultiEdit", "Read", "NotebookEdit"):
+        target = relative_to_cwd(target, request.cwd)
+    what = safe_line(request.tool_name) if target == request.tool_name else f"{safe_line(request.tool_name)} {safe_line(target)}"
+    if len(what) > 100:
+        what = what[:99] + "…"
+    if answer.decision is Decision.ALLOW_ONCE:
+        return f"allowed once: {what}"
+    if answer.decision is Decision.ALLOW_SESSION:
+        return f"allowed for this session: {what}"
+    note = f"denied: {what}"
+    if answer.message.strip():
+        note += f" — {safe_line(answer.message.strip())}"
+    return note
+
+
+def prompt_title(text: str, limit: int = 60) -> str:
+    """A tab title for a new session: the prompt's first line, cut."""
+    line = safe_line(" ".join(text.split()))
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -1,0 +1,69 @@
+"""Change the working directory of a new session before its first prompt.
+
+The path may start with ``~`` or be relative to the current one; it must be an
+existing directory. Dismisses with the resolved ``Path``, or None on Escape.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from ..literal import literal_line
+
+
+def resolve_directory(text: str, base: Path) -> tuple[Path | None, str]:
+    """(the directory, "") or (None, why not)."""
+    text = text.strip()
+    if not text:
+        return None, "type a directory"
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        return None, f"cannot resolve {text}: {exc}"
+    if not path.exists():
+        return None, f"{path} does not exist"
+    if not path.is_dir():
+        return None, f"{path} is not a directory"
+    return path, ""
+
+
+class DirectoryScreen(ModalScreen[Path | None]):
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=False)]
+
+    def __init__(self, current: Path) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="directory-box", classes="small-modal"):
+            yield Static(Content.assemble(("Directory for the new session", "bold")), classes="modal-title")
+            yield Static(Content.assemble(("now: ", "dim"), literal_line(str(self.current))), classes="modal-subtitle")
+            yield Input(value=str(self.current), id="directory-input")
+            yield Static("", id="directory-error")
+            yield Static("Enter changes it · Escape keeps it · ~ and relative paths work", classes="modal-hint")
+
+    @on(Input.Submitted, "#directory-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        path, error = resolve_directory(event.value, self.current)
+        if path is None:
+            self.query_one("#directory-error", Static).update(literal_line(error))
+            return
+        self.dismiss(path)
+
+    @on(Input.Changed, "#directory-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.query_one("#directory-error", Static).update("")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
