@@ -98,8 +98,18 @@ async def palette(pilot: Any) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
     await pilot.press(*"cart")
     screen = app.screen
-    await wait_until(pilot, lambda: screen.query_one("CommandList").option_count > 0, what="hits")
+    hits = screen.query_one("CommandList")
+
+    def final_hits() -> bool:
+        # The search for "c", "ca", ... may still be showing: wait for "cart"'s.
+        return hits.option_count > 0 and all(
+            "cart" in str(hits.get_option_at_index(i).prompt).lower() for i in range(hits.option_count)
+        )
+
+    await wait_until(pilot, final_hits, what="hits for 'cart'")
     await wait_until(pilot, lambda: not any(w.is_running for w in screen.workers), what="search done")
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 
 
