@@ -19,7 +19,7 @@ what it needs:
   * ``became_session`` / ``refresh_session_row``: a draft got its id; a
     session's row changed in the store (after ``SessionSaved``).
   * ``engine_env``: environment for every Claude Code CLI (tests point it at a
-    fake API); the CLI's config folder is ``claude_config_dir``.
+    local test Messages API); the CLI's config folder is ``claude_config_dir``.
 
 On launch a draft for the current directory is open with its prompt focused
 (unless ``resume`` names a session). ctrl+q, SIGTERM and SIGHUP shut the

@@ -133,7 +133,7 @@ class LiveSession:
 
 
 class LiveController:
-    """See the module docstring. ``env`` goes to every CLI (tests point it at a fake API)."""
+    """See the module docstring. ``env`` goes to every CLI (tests point it at a local Messages API)."""
 
     def __init__(self, app: ClaudeTUI, *, env: dict[str, str] | None = None) -> None:
         self.app = app
