@@ -184,41 +184,56 @@ class BenchTUI(ClaudeTUI):
         self.bench("stream_finished")
 
     async def _stream_engine(self) -> None:
-        """Deltas through the live controller; a wrapped pane handler times when each is drawn."""
+        """Deltas through the live controller; a wrapped renderer counts what was drawn.
+
+        The controller merges deltas waiting in a session's inbox, so what is
+        counted is text: a token counts as drawn once the renderer took all
+        the characters up to its end.
+        """
+        from bisect import bisect_right
+        from itertools import accumulate
+
         from claude_tui.engine.events import TextDelta, TurnCompleted
 
         view = self.current_view
         assert view is not None and view.key is not None, "open a stored session before streaming"
         sid = view.key[1]
         pane = self.pane_for_view(view)
-        inner = pane.handler
-        assert inner is not None
-        drawn = [0]
+        live = self.live.session_of(view)
+        assert live is not None
+        renderer = live.renderer
+        inner = renderer.handle
+        tokens = stream_tokens(int(self.stream_rate * self.stream_seconds))
+        ends = list(accumulate(len(t) for t in tokens))
+        chars = [0]
 
-        async def timed(target: Any, event: Any) -> None:
-            await inner(target, event)
+        async def timed(event: Any) -> None:
+            await inner(event)
             if isinstance(event, TextDelta):
-                drawn[0] += 1
+                chars[0] += len(event.text)
 
-        pane.handler = timed
+        def drawn() -> int:
+            return bisect_right(ends, chars[0])
+
+        renderer.handle = timed  # type: ignore[method-assign]
 
         async def send(token: str) -> None:
             self.live.feed(TextDelta(session_id=sid, text=token, message_id="msg_bench", index=0))
 
-        sent = await self._paced(send, lambda: drawn[0])
+        sent = await self._paced(send, drawn)
         give_up = time.perf_counter() + DRAIN_LIMIT
-        while drawn[0] < sent and time.perf_counter() < give_up:
+        while drawn() < sent and time.perf_counter() < give_up:
             await asyncio.sleep(0.005)
-        self.bench("stream_rendered", drawn=drawn[0], sent=sent)
-        if drawn[0] < sent:  # still behind: ending the turn would wait for all of it
-            pane.handler = inner
+        self.bench("stream_rendered", drawn=drawn(), sent=sent)
+        if drawn() < sent:  # still behind: ending the turn would wait for all of it
+            renderer.handle = inner  # type: ignore[method-assign]
             self.bench("stream_finished", ended=False)
             return
         started = time.perf_counter()
         self.live.feed(TurnCompleted(session_id=sid, outcome="completed", duration_s=self.stream_seconds))
         while pane.chat.query(".-streaming") and time.perf_counter() - started < 120:
             await asyncio.sleep(0.05)
-        pane.handler = inner
+        renderer.handle = inner  # type: ignore[method-assign]
         self.bench("stream_finished")
 
 

@@ -14,6 +14,7 @@ import atexit
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 _STARTED: set[int] = set()
@@ -129,9 +130,8 @@ def cli_children() -> list[int]:
 def kill_all_children() -> list[int]:
     """SIGKILL every CLI process the engine started or that is our child; returns the pids."""
     pids = {p for p in _STARTED if alive(p)} | set(cli_children())
-    try:  # processes the SDK still tracks (it only SIGTERMs them at exit)
-        from claude_agent_sdk._internal.transport import subprocess_cli
-
+    subprocess_cli = sys.modules.get("claude_agent_sdk._internal.transport.subprocess_cli")
+    try:  # processes the SDK still tracks (it only SIGTERMs them at exit); never imported just for this
         for proc in list(getattr(subprocess_cli, "_ACTIVE_CHILDREN", ())):
             pid = getattr(proc, "pid", None)
             if isinstance(pid, int) and getattr(proc, "returncode", None) is None:
@@ -141,7 +141,19 @@ def kill_all_children() -> list[int]:
     for pid in pids:
         kill(pid)
     _STARTED.difference_update(pids)
+    wait_gone(pids)
     return sorted(pids)
+
+
+def wait_gone(pids: set[int], timeout: float = 1.0) -> bool:
+    """Wait (bounded) until every pid has died: SIGKILL is delivered when the
+    process next runs, so on a busy machine it can outlive the ``kill`` call."""
+    deadline = time.monotonic() + timeout
+    while any(alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
 
 
 def rss_bytes(pid: int) -> int:

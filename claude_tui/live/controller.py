@@ -7,10 +7,13 @@ waiting for the running turn to end, the last prompt (for "retry"), the
 permission requests waiting for the user, and whether it finished unseen.
 
 Events go one way: the manager calls ``feed`` (in the event loop) for each
-engine event; ``feed`` posts it to the session's pane, whose own message queue
-calls ``handle`` in order. User actions (send, interrupt, retry, edit or
-cancel a queued prompt, permission mode, directory) are posted to the same
-queue, so every change to one conversation happens in one order.
+engine event; ``feed`` puts it in the session's inbox and, when the inbox was
+idle, posts one wake-up to the session's pane, whose message queue then calls
+``handle``: it drains the inbox in order, merging runs of text (or thinking)
+deltas of one block into one. So a reply streaming thousands of deltas a
+second costs a handful of Textual messages, not one each. User actions (send,
+retry, edit or cancel a queued prompt) go through the same inbox, so every
+change to one conversation happens in one order.
 
 Rules this keeps (from the issues):
 
@@ -28,14 +31,24 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import dataclasses
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from ..engine.events import EngineEvent, SessionSaved, SessionStarted, StateChanged, TurnCompleted
+from ..engine.events import (
+    EngineEvent,
+    SessionSaved,
+    SessionStarted,
+    StateChanged,
+    TextDelta,
+    ThinkingDelta,
+    TurnCompleted,
+)
 from ..literal import safe_line
 from ..widgets.marker import Marker
 from ..widgets.queued_prompt import QueuedPrompt
@@ -122,6 +135,8 @@ class LiveSession:
     failed: bool = False
     unread: bool = False
     requests: list[PermissionRequest] = field(default_factory=list)
+    inbox: deque[Any] = field(default_factory=deque)  # events and notes not yet handled, in order
+    woken: bool = False  # a wake-up is posted to the pane and not yet handled
 
     @property
     def is_draft(self) -> bool:
@@ -277,7 +292,13 @@ class LiveController:
         screenshots to draw synthetic events): delivered to its session's pane."""
         live = self.by_sid.get(event.session_id)
         if live is not None:
-            live.pane.post_message(SessionPane.Event(event))
+            self._deliver(live, event)
+
+    def _deliver(self, live: LiveSession, item: Any) -> None:
+        live.inbox.append(item)
+        if not live.woken:
+            live.woken = True
+            live.pane.post_message(SessionPane.Wake())
 
     async def settled(self, view: OpenView) -> None:
         """Wait until the pane of ``view`` handled everything posted to it so far."""
@@ -289,18 +310,31 @@ class LiveController:
         live = self.session_of(view)
         if live is None:
             return False
-        live.pane.post_message(SessionPane.Event(note))
+        self._deliver(live, note)
         return True
 
-    async def handle(self, pane: SessionPane, event: Any) -> None:
-        """In ``pane``'s queue: draw the event, then do what follows from it."""
+    async def handle(self, pane: SessionPane) -> None:
+        """In ``pane``'s queue: handle everything in the session's inbox, in order."""
+        live = next((s for s in self.sessions.values() if s.pane is pane), None)
+        if live is None:
+            return
+        live.woken = False
+        inbox = live.inbox
+        while inbox:
+            event = inbox.popleft()
+            if isinstance(event, (TextDelta, ThinkingDelta)):
+                event = _merge_deltas(event, inbox)
+            await self._handle_one(live, event)
+
+    async def _handle_one(self, live: LiveSession, event: Any) -> None:
+        """Draw one event, then do what follows from it."""
         if isinstance(event, Flush):
+            await live.renderer.flush()
             if not event.done.done():
                 event.done.set_result(None)
             return
-        live = next((s for s in self.sessions.values() if s.pane is pane), None)
-        if live is None or self._shut_down:
-            return  # quitting: nothing more is drawn or sent
+        if self._shut_down or live.pane.handler is None:
+            return  # quitting or closed: nothing more is drawn or sent
         try:
             if isinstance(event, EngineEvent):
                 await self._engine_event(live, event)
@@ -400,11 +434,9 @@ class LiveController:
         live.pane.chat.anchor()
         await live.renderer.user_prompt(text, self.app.clock())
         future = await self.manager.send(worker.session_id, text)
-        pane = live.pane
-
         def done(f: asyncio.Future[TurnCompleted | None]) -> None:
             result = None if f.cancelled() or f.exception() is not None else f.result()
-            pane.post_message(SessionPane.Event(TurnDone(result)))
+            self._deliver(live, TurnDone(result))
 
         future.add_done_callback(done)
         self._show_status(live)
@@ -658,11 +690,29 @@ class LiveController:
                 live.requests.remove(request)
             self._show_status(live)
             if answer is not None and self.broker is not None and self.broker.answer(request.request_id, answer):
-                live.pane.post_message(SessionPane.Event(PermissionNote(permission_note(request, answer), answer.allowed)))
+                self._deliver(live, PermissionNote(permission_note(request, answer), answer.allowed))
             self._update_marker(live)
             self._show_permission()
 
         self.app.push_screen(PermissionScreen(request, live.view.title), answered)
+
+
+def _merge_deltas(first: TextDelta | ThinkingDelta, inbox: deque[Any]) -> TextDelta | ThinkingDelta:
+    """``first`` joined with the deltas right behind it in ``inbox`` of the same
+    kind and block (taken out of the inbox): one append instead of many."""
+    kind = type(first)
+    texts = [first.text]
+    while inbox:
+        nxt = inbox[0]
+        if (
+            type(nxt) is not kind
+            or nxt.message_id != first.message_id
+            or nxt.index != first.index
+            or nxt.synthetic != first.synthetic
+        ):
+            break
+        texts.append(inbox.popleft().text)
+    return first if len(texts) == 1 else dataclasses.replace(first, text="".join(texts))
 
 
 def draft_intro_text(cwd: Path, change_key: str) -> Content:

@@ -96,6 +96,11 @@ class TurnRenderer:
             if notice.is_mounted:
                 await notice.drop_retry()
 
+    async def flush(self) -> None:
+        """Hand any coalesced text of the running reply to its widgets now."""
+        if self.stream is not None and not self.stream.finished:
+            await self.stream.flush()
+
     # -- engine events -----------------------------------------------------------------
 
     async def _ensure_stream(self) -> AssistantStream:

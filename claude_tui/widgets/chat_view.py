@@ -20,14 +20,17 @@ from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Button
 
-from .message import MessageView
-from .streaming_reply import AssistantStream, StreamingReply
-
 if TYPE_CHECKING:
     from ..transcript import Message
+    from .message import MessageView
+    from .streaming_reply import AssistantStream
 
-WINDOW = 50
-PAGE = 50
+# ``MessageView`` and the streaming reply bring in Textual's Markdown (markdown-it,
+# Pygments); they are imported when the first message is shown, so an empty
+# draft pane at start-up does not pay for them.
+
+WINDOW = 20
+PAGE = 20
 
 
 class LoadEarlier(Button):
@@ -60,6 +63,8 @@ class ChatView(VerticalScroll, can_focus=True):
 
     async def load(self, messages: list[Message], *, focus_uuid: str | None = None) -> None:
         """Show ``messages`` (newest ``window`` of them), at the bottom or at ``focus_uuid``."""
+        from .message import MessageView
+
         await self.remove_children()
         self.messages = list(messages)
         self.start = max(0, len(self.messages) - self.window)
@@ -108,6 +113,8 @@ class ChatView(VerticalScroll, can_focus=True):
         """
         if self.start <= 0 or self._loading:
             return 0
+        from .message import MessageView
+
         self._loading = True
         try:
             new_start = max(0, self.start - (count or self.page))
@@ -140,6 +147,8 @@ class ChatView(VerticalScroll, can_focus=True):
 
     async def show_message(self, uuid: str) -> bool:
         """Scroll to the message holding entry ``uuid`` and highlight it; False if absent."""
+        from .message import MessageView
+
         index = self.index_of(uuid)
         if index is None:
             return False
@@ -158,6 +167,8 @@ class ChatView(VerticalScroll, can_focus=True):
 
     async def append_message(self, message: Message) -> MessageView:
         """Add a finished message at the end; the view follows only if at the bottom."""
+        from .message import MessageView
+
         self.messages.append(message)
         view = MessageView(message)
         await self.mount(view)
@@ -165,6 +176,8 @@ class ChatView(VerticalScroll, can_focus=True):
 
     async def start_assistant_stream(self, model: str | None = None) -> AssistantStream:
         """Mount a growing reply at the end and return the handle to stream into it."""
+        from .streaming_reply import AssistantStream, StreamingReply
+
         reply = StreamingReply(model)
         await self.mount(reply)
         return AssistantStream(self, reply)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Markdown, Static
 
 from ..literal import literal, safe_line, safe_text
@@ -39,9 +40,24 @@ def literal_markdown_parser() -> MarkdownIt:
     return parser
 
 
+class ReplyMarkdown(Markdown):
+    """Markdown whose height is measured against its width alone.
+
+    Its blocks are all ``height: auto``, and for such children Textual keys the
+    layout cache on the container's height too. Inside a reply that grows
+    every frame, that made every earlier chunk of the reply re-lay out its
+    paragraphs on every frame; the blocks' heights never depend on it.
+    """
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not width or not self.children:
+            return 0
+        return self.arrange(Size(width, 0)).total_region.height
+
+
 def reply_markdown(text: str, *, classes: str = "reply-text") -> Markdown:
     """A Markdown widget for model text; links are not opened on click."""
-    return Markdown(
+    return ReplyMarkdown(
         safe_text(text), parser_factory=literal_markdown_parser, open_links=False, classes=classes
     )
 

@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import TextArea
 
+from .pacing import pacing
+
 NEWLINE_KEYS = {"shift+enter", "alt+enter", "ctrl+j"}
 
 
@@ -101,6 +103,7 @@ class PromptArea(TextArea):
         return True
 
     async def _on_key(self, event: events.Key) -> None:
+        pacing.input_seen()
         if event.key == "enter" and self.send_on_enter:
             event.stop()
             event.prevent_default()
@@ -125,3 +128,4 @@ class PromptArea(TextArea):
                 event.prevent_default()
                 return
         await super()._on_key(event)
+        self.call_after_refresh(pacing.input_painted)

@@ -2,17 +2,15 @@
 
 Each open session keeps its own pane, so switching between sessions keeps each
 one's scroll position and half-written prompt. The pane is also the session's
-mailbox: engine events for it are posted here as ``SessionPane.Event`` and
-handled in the pane's own message queue, in order, so rendering one busy
-session never holds up the app or another session. What an event does is the
-app's business (``handler``); the pane only delivers.
+mailbox: when events for it are waiting, a ``SessionPane.Wake`` is posted here
+and the pane's own message queue calls ``handler``, which takes them in order,
+so rendering one busy session never holds up the app or another session. What
+an event does is the app's business (``handler``); the pane only wakes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -28,19 +26,15 @@ from .status_line import StatusLine
 class SessionPane(Vertical):
     """``key`` is None for a draft: a new session not stored until its first send."""
 
-    class Event(Message):
-        """Something for this session to show (an engine event or a UI note)."""
-
-        def __init__(self, event: Any) -> None:
-            super().__init__()
-            self.event = event
+    class Wake(Message):
+        """Something is waiting for this session (engine events or UI notes)."""
 
     def __init__(self, key: SessionKey | None, *, title: str, intro: Content | None = None, id: str | None = None) -> None:
         super().__init__(id=id, classes="session-pane" + (" -draft" if key is None else ""))
         self.key = key
         self.title = title
         self._intro = intro
-        self.handler: Callable[[SessionPane, Any], Awaitable[None]] | None = None
+        self.handler: Callable[[SessionPane], Awaitable[None]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self._intro or "", classes="draft-intro")
@@ -70,10 +64,10 @@ class SessionPane(Vertical):
         self.key = key
         self.remove_class("-draft")
 
-    async def on_session_pane_event(self, message: Event) -> None:
+    async def on_session_pane_wake(self, message: Wake) -> None:
         message.stop()
         if self.handler is not None:
-            await self.handler(self, message.event)
+            await self.handler(self)
 
     @property
     def chat(self) -> ChatView:

@@ -25,11 +25,17 @@ class ThinkingBlock(Collapsible):
         self._body = Static(literal(text), classes="thinking-text")
         super().__init__(self._body, title=thinking_title(text, live), collapsed=collapsed)
 
-    def append(self, delta: str) -> None:
+    def append(self, delta: str, *, show: bool = True) -> None:
+        """Add a delta; ``show=False`` leaves the screen to a later ``refresh_text``
+        (a stream coalesces many deltas into one repaint)."""
         self.text += delta
+        if show:
+            self.refresh_text()
+
+    def refresh_text(self) -> None:
         self._body.update(literal(self.text))
         self.title = thinking_title(self.text, self.live)
 
     def finish(self) -> None:
         self.live = False
-        self.title = thinking_title(self.text)
+        self.refresh_text()

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from claude_tui.paths import styles_dir
 from claude_tui.transcript import Block, Message, conversation
-from claude_tui.widgets.chat_view import ChatView, LoadEarlier
+from claude_tui.widgets.chat_view import PAGE, WINDOW, ChatView, LoadEarlier
 from claude_tui.widgets.message import MessageView
 from tests.ui.fixtures import (
     build_store,
@@ -30,11 +30,12 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
         await open_and_settle(pilot, key)
         chat = app.pane_for(key).chat
         assert len(chat.messages) == 120
-        assert len(chat.query(MessageView)) == 50 and chat.start == 70
+        assert (WINDOW, PAGE) == (20, 20)
+        assert len(chat.query(MessageView)) == 20 and chat.start == 100
         assert chat.scroll_y == chat.max_scroll_y  # opened at the bottom
         # The "load earlier" control mounts a page and keeps the view where it was.
         button = chat.query_one(LoadEarlier)
-        assert button.display and "70 not shown" in str(button.label)
+        assert button.display and "100 not shown" in str(button.label)
         first = chat.query(MessageView).first()
         chat.scroll_to(y=first.virtual_region.y - 2, animate=False, immediate=True)
         await pilot.pause()
@@ -42,11 +43,15 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
         await chat.load_earlier()
         await pilot.pause()
         await pilot.pause()
-        assert chat.start == 20 and len(chat.query(MessageView)) == 100
+        assert chat.start == 80 and len(chat.query(MessageView)) == 40
         assert first.region.y == before
-        # Scrolling to the top loads the rest.
-        chat.scroll_to(y=0, animate=False, immediate=True)
-        await wait_until(pilot, lambda: chat.start == 0, what="rest loaded")
+        # Each scroll to the top loads a page, keeping the view still, until all are in.
+        for expected in (60, 40, 20, 0):
+            chat.scroll_to(y=0, animate=False, immediate=True)
+            await wait_until(pilot, lambda: chat.start == expected, what=f"page down to {expected}")
+            await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+            await pilot.pause()
+            assert chat.scroll_y > 0 or expected == 0
         await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
         assert len(chat.query(MessageView)) == 120
         assert not chat.query_one(LoadEarlier).display
@@ -87,7 +92,7 @@ async def test_stream_parts_in_order_then_one_full_update_and_footer() -> None:
         await wait_until(pilot, lambda: "world" in stream.texts[0].widget.source, what="streamed")
         assert "\x1b" not in stream.texts[0].widget.source
         kinds = [type(w).__name__ for w in stream.reply.children][1:]
-        assert kinds == ["ThinkingBlock", "Markdown", "ToolBlock", "Markdown"]
+        assert kinds == ["ThinkingBlock", "ReplyMarkdown", "ToolBlock", "ReplyMarkdown"]
         thinking = stream.reply.query_one(ThinkingBlock)
         assert thinking.collapsed and "3 words" in str(thinking.title)
         tool = stream.reply.query_one(ToolBlock)

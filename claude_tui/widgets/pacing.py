@@ -1,0 +1,59 @@
+"""Streamed output steps aside while the user types.
+
+Every hand-over of streamed text costs a layout of the screen (tens of
+milliseconds in a long conversation). A key that arrives during one waits for
+it, so typing feels sticky while a reply streams. The prompt reports each key
+(``input_seen``) and when its change was painted (``input_painted``); while
+the user types, a stream due to flush waits (``after_input``, bounded) until
+the next key is on screen, so its layout runs in the gap after one key
+instead of in front of the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+TYPING_WINDOW = 0.5
+"""Seconds after a key during which the user counts as typing."""
+
+MAX_DEFER = 0.15
+"""A stream never waits longer than this for a key to be painted."""
+
+
+class InputPacing:
+    def __init__(self) -> None:
+        self.last_input = float("-inf")
+        self.painted_at = float("-inf")
+        self._painted: asyncio.Event | None = None
+
+    def input_seen(self) -> None:
+        self.last_input = time.monotonic()
+        if self._painted is not None:
+            self._painted.clear()
+
+    def input_painted(self) -> None:
+        self.painted_at = time.monotonic()
+        if self._painted is not None:
+            self._painted.set()
+
+    @property
+    def typing(self) -> bool:
+        return time.monotonic() - self.last_input < TYPING_WINDOW
+
+    async def after_input(self) -> None:
+        """While the user types, return right after the next key is painted
+        (at most ``MAX_DEFER`` from now); otherwise at once."""
+        if not self.typing:
+            return
+        if self._painted is None:
+            self._painted = asyncio.Event()
+        self._painted.clear()
+        try:
+            await asyncio.wait_for(self._painted.wait(), MAX_DEFER)
+        except asyncio.TimeoutError:
+            pass
+
+
+pacing = InputPacing()
+"""The one instance: keys anywhere in the app pace every stream."""
