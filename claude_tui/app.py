@@ -275,7 +275,9 @@ class ClaudeTUI(App[None]):
             await self.action_new_draft(hide_sidebar=False)
         else:
             self.session_list.focus()
-        self._startup()
+        # The store's thread would compete with the first frame for the GIL:
+        # it starts once that frame is on screen.
+        self.call_after_refresh(self._startup)
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:

@@ -40,29 +40,24 @@ from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from ..engine.events import (
-    EngineEvent,
-    SessionSaved,
-    SessionStarted,
-    StateChanged,
-    TextDelta,
-    ThinkingDelta,
-    TurnCompleted,
-)
 from ..literal import safe_line
 from ..widgets.marker import Marker
 from ..widgets.queued_prompt import QueuedPrompt
 from ..widgets.session_pane import SessionPane
-from .renderer import TurnRenderer
 from .text import OUTCOME_RETRY, mode_text, permission_note, prompt_title, status_text
 
 if TYPE_CHECKING:
     from ..app import ClaudeTUI, OpenView
+    from ..engine.events import EngineEvent, TextDelta, ThinkingDelta, TurnCompleted
     from ..engine.manager import SessionManager
     from ..engine.permissions import PermissionAnswer, PermissionBroker, PermissionRequest
     from ..engine.state import SessionState
     from ..engine.worker import SessionWorker
     from ..store import SqliteSessionStore
+    from .renderer import TurnRenderer
+
+# The engine's event types and the renderer (which brings the transcript model)
+# load with the first event or note, not before the app's first frame.
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +116,7 @@ class LiveSession:
 
     view: OpenView
     pane: SessionPane
-    renderer: TurnRenderer
+    retry_key: str
     cwd: Path
     mode: str
     session_id: str | None = None
@@ -137,6 +132,16 @@ class LiveSession:
     requests: list[PermissionRequest] = field(default_factory=list)
     inbox: deque[Any] = field(default_factory=deque)  # events and notes not yet handled, in order
     woken: bool = False  # a wake-up is posted to the pane and not yet handled
+    _renderer: TurnRenderer | None = None
+
+    @property
+    def renderer(self) -> TurnRenderer:
+        """Made on first use (see the imports above)."""
+        if self._renderer is None:
+            from .renderer import TurnRenderer
+
+            self._renderer = TurnRenderer(self.pane.chat, retry_key=self.retry_key)
+        return self._renderer
 
     @property
     def is_draft(self) -> bool:
@@ -225,7 +230,7 @@ class LiveController:
         live = LiveSession(
             view=view,
             pane=pane,
-            renderer=TurnRenderer(pane.chat, retry_key=self.app.key_for("retry") or "ctrl+r"),
+            retry_key=self.app.key_for("retry") or "ctrl+r",
             cwd=cwd,
             mode=self.app.settings.claude.permission_mode,
         )
@@ -315,6 +320,8 @@ class LiveController:
 
     async def handle(self, pane: SessionPane) -> None:
         """In ``pane``'s queue: handle everything in the session's inbox, in order."""
+        from ..engine.events import TextDelta, ThinkingDelta
+
         live = next((s for s in self.sessions.values() if s.pane is pane), None)
         if live is None:
             return
@@ -335,6 +342,8 @@ class LiveController:
             return
         if self._shut_down or live.pane.handler is None:
             return  # quitting or closed: nothing more is drawn or sent
+        from ..engine.events import EngineEvent
+
         try:
             if isinstance(event, EngineEvent):
                 await self._engine_event(live, event)
@@ -354,6 +363,8 @@ class LiveController:
             log.exception("handling %r failed", type(event).__name__)
 
     async def _engine_event(self, live: LiveSession, event: EngineEvent) -> None:
+        from ..engine.events import SessionSaved, SessionStarted, StateChanged, TurnCompleted
+
         if isinstance(event, StateChanged):
             live.state = event.state
             live.mode = event.state.permission_mode
