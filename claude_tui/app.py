@@ -70,6 +70,7 @@ if TYPE_CHECKING:
 TAB_TITLE_LIMIT = 28
 REFRESH_DURING_IMPORT = 0.5  # seconds between sidebar refreshes while importing
 MESSAGE_HITS = 50
+TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
@@ -542,15 +543,34 @@ class ClaudeTUI(App[None]):
             row = await self.store.session(*key)
         title = row.display_title if row else key[1][:8]
         cwd = Path(row.cwd) if row is not None and row.cwd else self.cwd
-        view = await self._add_view(key, title, cwd=cwd)
-        pane = self._pane(view)
-        entries = await self.store.load({"project_key": key[0], "session_id": key[1]}) if self.store else None
         from .transcript import conversation
 
+        store_key = {"project_key": key[0], "session_id": key[1]}
+        reading = (
+            asyncio.ensure_future(self.store.load_tail(store_key, TAIL_ENTRIES)) if self.store and uuid is None else None
+        )  # read while the pane is mounted
+        view = await self._add_view(key, title, cwd=cwd)
+        pane = self._pane(view)
+        tail = await reading if reading is not None else None
+        if tail is not None:
+            # The newest entries first: the window is on screen before the rest is read.
+            entries, complete = tail
+            messages = conversation(entries)
+            await pane.chat.load(messages if complete else messages[1:])  # the first may have begun earlier
+            (pane.prompt if focus_prompt else pane.chat).focus()
+            if complete:
+                self.live.loaded(view)
+                return
+        entries = await self.store.load(store_key) if self.store else None
         messages = await asyncio.to_thread(conversation, list(entries or []))
-        await pane.chat.load(messages, focus_uuid=uuid)
+        if view not in self.open_views:
+            return  # closed meanwhile
+        if tail is not None:
+            await pane.chat.extend_history(messages)
+        else:
+            await pane.chat.load(messages, focus_uuid=uuid)
+            (pane.prompt if focus_prompt else pane.chat).focus()
         self.live.loaded(view)
-        (pane.prompt if focus_prompt else pane.chat).focus()
 
     async def _add_view(
         self,

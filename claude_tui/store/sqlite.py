@@ -393,6 +393,21 @@ class SqliteSessionStore:
             return await asyncio.to_thread(_decode_rows, rows)
         return _decode_rows(rows)
 
+    async def load_tail(self, key: SessionKey, limit: int) -> tuple[list[Any], bool] | None:
+        """The newest ``limit`` entries, oldest first, and whether they are all of them.
+
+        What a window on the newest messages needs, read in one indexed step
+        however long the transcript is (the app reads the rest afterwards).
+        """
+        tid = await self._transcript_id(key)
+        if tid is None:
+            return None
+        rows = await self._rows(
+            "SELECT data FROM entries WHERE transcript_id=? ORDER BY id DESC LIMIT ?", (tid, limit + 1)
+        )
+        complete = len(rows) <= limit
+        return _decode_rows(rows[:limit][::-1]), complete
+
     async def list_sessions(self, project_key: str) -> list[SessionStoreListEntry]:
         rows = await self._rows(
             "SELECT session_id, mtime FROM transcripts WHERE project_key=? AND subpath=''",

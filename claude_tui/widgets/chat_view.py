@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 # Pygments); they are imported when the first message is shown, so an empty
 # draft pane at start-up does not pay for them.
 
-WINDOW = 20
+WINDOW = 12
 PAGE = 20
+FIRST_PAINT = 6  # newest messages mounted before the first paint of a conversation
 
 
 class LoadEarlier(Button):
@@ -51,13 +52,23 @@ class ChatView(VerticalScroll, can_focus=True):
             self.start = start
             self.total = total
 
-    def __init__(self, *, window: int = WINDOW, page: int = PAGE, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        window: int = WINDOW,
+        page: int = PAGE,
+        first_paint: int = FIRST_PAINT,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.messages: list[Message] = []
         self.window = window
         self.page = page
+        self.first_paint = first_paint
         self.start = 0  # index of the first mounted message
         self._loading = False
+        self._loaded_count = 0  # messages that came from ``load`` (the rest were appended live)
 
     # -- loading a transcript ------------------------------------------------------
 
@@ -67,11 +78,15 @@ class ChatView(VerticalScroll, can_focus=True):
 
         await self.remove_children()
         self.messages = list(messages)
-        self.start = max(0, len(self.messages) - self.window)
+        self._loaded_count = len(self.messages)
+        window_start = max(0, len(self.messages) - self.window)
+        # At the bottom, the newest few fill the screen: they are mounted (and
+        # painted) first, the rest of the window right after, above them.
+        self.start = max(window_start, len(self.messages) - self.first_paint)
         if focus_uuid is not None:
             index = self.index_of(focus_uuid)
             if index is not None:
-                self.start = min(self.start, max(0, index - 2))
+                self.start = window_start = min(window_start, max(0, index - 2))
         widgets = [MessageView(m) for m in self.messages[self.start :]]
         button = LoadEarlier()
         button.display = self.start > 0
@@ -81,6 +96,38 @@ class ChatView(VerticalScroll, can_focus=True):
         if focus_uuid is not None and await self.show_message(focus_uuid):
             return
         self.anchor()
+        if self.start > window_start:
+            self.call_after_refresh(self._load_rest, self.start - window_start)
+
+    @property
+    def following(self) -> bool:
+        """Whether the view sticks to the bottom as content grows (anchored, not
+        scrolled away by the reader)."""
+        return self.is_anchored and not getattr(self, "_anchor_released", False)
+
+    def _load_rest(self, count: int) -> None:
+        if self.is_attached:
+            self.run_worker(self.load_earlier(count), group="load-earlier", exclusive=True)
+
+    async def extend_history(self, messages: list[Message]) -> None:
+        """The whole transcript, after ``load`` showed its newest part.
+
+        The mounted views stay as they are: the older messages become
+        loadable above them. Should the newest part not match the end of
+        ``messages`` (the transcript changed meanwhile), the view is loaded
+        again from ``messages``.
+        """
+        shown = self.messages[: self._loaded_count]
+        later = self.messages[self._loaded_count :]  # sent or streamed since
+        tail = len(shown)
+        if tail and len(messages) >= tail and _same(messages[-tail], shown[0]) and _same(messages[-1], shown[-1]):
+            self.messages = [*messages, *later]
+            self.start += len(messages) - tail
+            self._loaded_count = len(messages)
+            self._update_button()
+            self.post_message(self.WindowChanged(self.start, len(self.messages)))
+            return
+        await self.load([*messages, *later])
 
     def index_of(self, uuid: str) -> int | None:
         for index, message in enumerate(self.messages):
@@ -122,15 +169,19 @@ class ChatView(VerticalScroll, can_focus=True):
                 new_start = min(new_start, max(0, down_to))
             views = list(self.query(MessageView))
             first = views[0] if views else None
+            # At the bottom the anchor keeps the newest in view; elsewhere the
+            # first shown message is held where it is.
+            hold = first is not None and not self.following
             offset = (first.virtual_region.y - self.scroll_y) if first is not None else 0
             added = [MessageView(m) for m in self.messages[new_start : self.start]]
-            if first is not None:
-                await self.mount_all(added, before=first)
-            else:
-                await self.mount_all(added)
+            with self.app.batch_update():
+                if first is not None:
+                    await self.mount_all(added, before=first)
+                else:
+                    await self.mount_all(added)
             self.start = new_start
             self._update_button()
-            if first is not None:
+            if hold and first is not None:
                 self._keep_in_place(first, offset)
             self.post_message(self.WindowChanged(self.start, len(self.messages)))
             return len(added)
@@ -186,3 +237,7 @@ class ChatView(VerticalScroll, can_focus=True):
         """Add a notice, a queued prompt or another live part at the end."""
         await self.mount(widget)
         return widget
+
+
+def _same(a: Message, b: Message) -> bool:
+    return a.role == b.role and a.uuid == b.uuid and a.entry_ids == b.entry_ids

@@ -266,3 +266,13 @@ async def test_sessions_json_matches_rows(store: SqliteSessionStore) -> None:
     objects = [json.loads(o) for o in await store.sessions_json()]
     assert objects == [r.to_json() for r in rows]
     assert objects[0]["pinned"] is True and objects[0]["archived"] is False
+
+
+async def test_load_tail_reads_the_newest_entries_in_order(store: SqliteSessionStore) -> None:
+    entries = [user(f"u{n}", f"prompt {n}") for n in range(10)]
+    await store.append(KEY, entries)
+    tail, complete = await store.load_tail(KEY, 4)
+    assert [e["uuid"] for e in tail] == ["u6", "u7", "u8", "u9"] and not complete
+    everything, complete = await store.load_tail(KEY, 10)
+    assert [e["uuid"] for e in everything] == [f"u{n}" for n in range(10)] and complete
+    assert await store.load_tail({"project_key": "-nope", "session_id": "x"}, 4) is None

@@ -81,8 +81,7 @@ async def open_hit(pilot: Any) -> None:
     await wait_until(pilot, lambda: app.filter_done == "unicorn", what="filter applied")
     await pilot.press("down", "down", "enter")
     await wait_until(pilot, lambda: app.view_for(long_transcript().key) is not None, what="opened")
-    await wait_until(pilot, lambda: not any(w.is_running for w in app.workers), what="idle")
-    await pilot.pause()
+    await settle_view(pilot)
 
 
 async def show_help(pilot: Any) -> None:

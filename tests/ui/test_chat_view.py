@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 
 from claude_tui.paths import styles_dir
 from claude_tui.transcript import Block, Message, conversation
-from claude_tui.widgets.chat_view import PAGE, WINDOW, ChatView, LoadEarlier
+from claude_tui.widgets.chat_view import FIRST_PAINT, PAGE, WINDOW, ChatView, LoadEarlier
 from claude_tui.widgets.message import MessageView
 from tests.ui.fixtures import (
     build_store,
@@ -30,12 +30,15 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
         await open_and_settle(pilot, key)
         chat = app.pane_for(key).chat
         assert len(chat.messages) == 120
-        assert (WINDOW, PAGE) == (20, 20)
-        assert len(chat.query(MessageView)) == 20 and chat.start == 100
+        assert (WINDOW, PAGE, FIRST_PAINT) == (12, 20, 6)
+        await wait_until(pilot, lambda: chat.start == 108, what="the rest of the window")
+        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+        await pilot.pause()
+        assert len(chat.query(MessageView)) == 12
         assert chat.scroll_y == chat.max_scroll_y  # opened at the bottom
         # The "load earlier" control mounts a page and keeps the view where it was.
         button = chat.query_one(LoadEarlier)
-        assert button.display and "100 not shown" in str(button.label)
+        assert button.display and "108 not shown" in str(button.label)
         first = chat.query(MessageView).first()
         chat.scroll_to(y=first.virtual_region.y - 2, animate=False, immediate=True)
         await pilot.pause()
@@ -43,16 +46,15 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
         await chat.load_earlier()
         await pilot.pause()
         await pilot.pause()
-        assert chat.start == 80 and len(chat.query(MessageView)) == 40
+        assert chat.start == 88 and len(chat.query(MessageView)) == 32
         assert first.region.y == before
         # Each scroll to the top loads a page, keeping the view still, until all are in.
-        for expected in (60, 40, 20, 0):
+        for expected in (68, 48, 28, 8, 0):
             chat.scroll_to(y=0, animate=False, immediate=True)
             await wait_until(pilot, lambda: chat.start == expected, what=f"page down to {expected}")
             await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
             await pilot.pause()
             assert chat.scroll_y > 0 or expected == 0
-        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
         assert len(chat.query(MessageView)) == 120
         assert not chat.query_one(LoadEarlier).display
 
@@ -162,3 +164,26 @@ def test_conversation_of_real_transcript_has_tools() -> None:
     messages = conversation(entries)
     kinds = [b.kind for m in messages for b in m.blocks]
     assert "thinking" in kinds and "tool_use" in kinds
+
+
+async def test_a_long_session_shows_its_newest_part_first_then_all_of_it(tmp_path: Path, monkeypatch) -> None:
+    import claude_tui.app as app_module
+
+    monkeypatch.setattr(app_module, "TAIL_ENTRIES", 30)  # far fewer entries than the transcript has
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        key = long_transcript().key
+        expected = conversation(long_transcript().entries)
+        await open_and_settle(pilot, key)
+        chat = app.pane_for(key).chat
+        await wait_until(pilot, lambda: len(chat.messages) == len(expected), what="whole transcript")
+        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+        assert [m.uuid for m in chat.messages] == [m.uuid for m in expected]
+        shown = [v.message.uuid for v in chat.query(MessageView)]
+        assert shown == [m.uuid for m in expected[chat.start :]] and len(shown) == WINDOW
+        assert "not shown" in str(chat.query_one(LoadEarlier).label)
+        await chat.load_earlier()
+        assert chat.start == len(expected) - WINDOW - PAGE
+        assert [v.message.uuid for v in chat.query(MessageView)] == [m.uuid for m in expected[chat.start :]]
