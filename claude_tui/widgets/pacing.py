@@ -26,15 +26,14 @@ class InputPacing:
         self.last_input = float("-inf")
         self.painted_at = float("-inf")
         self._painted: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def input_seen(self) -> None:
         self.last_input = time.monotonic()
-        if self._painted is not None:
-            self._painted.clear()
 
     def input_painted(self) -> None:
         self.painted_at = time.monotonic()
-        if self._painted is not None:
+        if self._painted is not None and self._loop is _running_loop():
             self._painted.set()
 
     @property
@@ -46,8 +45,9 @@ class InputPacing:
         (at most ``MAX_DEFER`` from now); otherwise at once."""
         if not self.typing:
             return
-        if self._painted is None:
-            self._painted = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        if self._painted is None or self._loop is not loop:  # an Event belongs to one loop
+            self._painted, self._loop = asyncio.Event(), loop
         self._painted.clear()
         try:
             await asyncio.wait_for(self._painted.wait(), MAX_DEFER)
@@ -57,3 +57,10 @@ class InputPacing:
 
 pacing = InputPacing()
 """The one instance: keys anywhere in the app pace every stream."""
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

@@ -139,3 +139,18 @@ async def test_a_burst_of_engine_events_wakes_the_pane_once(tmp_path, monkeypatc
         reply = pane.chat.query("StreamingReply").last()
         await wait_until(pilot, lambda: "w499" in reply.markdown.source, what="drawn")
         assert reply.markdown.source == "".join(f" w{n}" for n in range(500))
+
+
+def test_pacing_works_in_a_second_event_loop() -> None:
+    """The shared instance must not keep an Event bound to a loop that is gone."""
+    pacing = InputPacing()
+
+    async def typing_then_painted() -> None:
+        pacing.input_seen()
+        waiter = asyncio.ensure_future(pacing.after_input())
+        await asyncio.sleep(0)
+        pacing.input_painted()
+        await asyncio.wait_for(waiter, 1.0)
+
+    asyncio.run(typing_then_painted())
+    asyncio.run(typing_then_painted())
