@@ -703,6 +703,15 @@ class ClaudeTUI(App[None]):
         if view is not None and self.live.submit(view, event.text):
             event.prompt.clear()
 
+    @on(PromptArea.Changed)
+    def _prompt_changed(self, event: PromptArea.Changed) -> None:
+        """The first words typed start the session's CLI (``preconnect``): the
+        reply then does not wait 1-2 s for Claude Code to start."""
+        if self.settings.sessions.preconnect and event.text_area.text.strip():
+            view = self._view_of(event.text_area)
+            if view is not None:
+                self.live.prepare(view)
+
     @on(PromptArea.EditQueued)
     def _edit_queued(self, event: PromptArea.EditQueued) -> None:
         view = self._view_of(event.prompt)

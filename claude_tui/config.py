@@ -54,6 +54,7 @@ class ReconnectSettings:
 class SessionSettings:
     max_live: int = 4  # CLI processes at once (about 200 MB each)
     idle_disconnect: float = 900.0  # seconds idle before a session's CLI is stopped; 0 = never
+    preconnect: bool = True  # start a session's CLI when you start typing its prompt
 
 
 @dataclass
@@ -220,6 +221,7 @@ DEFAULT_CONFIG_TEXT = """\
 [sessions]
 # max_live = 4
 # idle_disconnect = 900.0
+# preconnect = true
 
 [context]
 # max_file_bytes = 262144

@@ -130,6 +130,8 @@ class LiveSession:
     failed: bool = False
     unread: bool = False
     requests: list[PermissionRequest] = field(default_factory=list)
+    starting: asyncio.Lock = field(default_factory=asyncio.Lock)  # one worker per pane, however asked
+    prepared: bool = False  # a pre-connect was asked for
     inbox: deque[Any] = field(default_factory=deque)  # events and notes not yet handled, in order
     woken: bool = False  # a wake-up is posted to the pane and not yet handled
     _renderer: TurnRenderer | None = None
@@ -401,7 +403,29 @@ class LiveController:
             return
         await self._send(live, text)
 
+    def prepare(self, view: OpenView) -> None:
+        """Connect ``view``'s session in the background before its first send
+        (the user started typing). Once per pane; a draft stays a draft (it
+        is stored when its first prompt goes out)."""
+        live = self.session_of(view)
+        if live is None or live.prepared or live.busy or live.worker is not None or self._shut_down:
+            return
+        live.prepared = True
+
+        async def connect() -> None:
+            worker = await self._ensure_worker(live)
+            if worker is not None and not live.sent and worker.state.phase.value == "idle":
+                worker.connect()
+
+        task = asyncio.get_running_loop().create_task(connect())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
     async def _ensure_worker(self, live: LiveSession) -> SessionWorker | None:
+        async with live.starting:
+            return await self._start_worker(live)
+
+    async def _start_worker(self, live: LiveSession) -> SessionWorker | None:
         await self._ready.wait()
         manager = self.manager
         if manager is None or self._shut_down:
@@ -601,6 +625,7 @@ class LiveController:
             live.session_id = None
             live.state = None
         live.cwd = path
+        live.prepared = False  # typing connects again, in the new folder
         live.pane.set_intro(self.app.draft_intro(path))
         self._show_status(live)
         return True

@@ -232,7 +232,9 @@ def make_app(
 ) -> Any:
     from claude_tui.app import ClaudeTUI
 
-    settings = settings or Settings()
+    if settings is None:
+        settings = Settings()
+        settings.sessions.preconnect = False  # typing in a scene must not start a real CLI
     if keymap:
         settings.keymap = dict(keymap)
     config_path = tmp_path / "config.toml"

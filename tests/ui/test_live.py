@@ -432,3 +432,33 @@ async def test_permission_mode_switches_live_and_bypass_asks_first_then_shows_th
         await pilot.press("y")
         await wait_until(pilot, lambda: any("allow_bypass" in n.message for n in app._notifications), WAIT_S, "refusal shown")
         assert live.mode == "acceptEdits" and live.worker.state.permission_mode == "acceptEdits"
+
+
+async def test_typing_starts_the_cli_so_the_reply_does_not_wait_for_it(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    app = live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.current_view
+        await pilot.press(*"hel")
+        live = live_of(app)
+        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        assert view.key is None and not fake_api.message_requests  # still a draft; nothing sent yet
+        assert len(cli_children()) == 1
+        await pilot.press(*"lo", "enter")
+        await turn_done(pilot)
+        assert last_user_text(fake_api.message_requests[-1]) == "hello"
+        assert view.key is not None and view.key[1] == live.session_id
+        assert len(cli_children()) == 1  # the same CLI answered
+
+
+async def test_preconnect_can_be_turned_off(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    app = live_app(settings=engine_settings(sessions={"preconnect": False}))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"hello")
+        await pilot.pause()
+        assert live_of(app).worker is None and not cli_children()
