@@ -54,6 +54,7 @@ from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .widgets.chat_view import ChatView
 from .widgets.empty_state import EmptyState, empty_state_text
 from .widgets.marker import Marker
 from .widgets.notice import Notice
@@ -72,6 +73,16 @@ REFRESH_DURING_IMPORT = 0.5  # seconds between sidebar refreshes while importing
 MESSAGE_HITS = 50
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
+
+
+def _warm_imports() -> None:
+    """What the first opened session or reply needs (Markdown, markdown-it,
+    Pygments, the renderer), loaded in a thread once the list is shown, so
+    the first open does not pay for it; the first frame did not either."""
+    import importlib
+
+    for name in ("claude_tui.widgets.message", "claude_tui.widgets.streaming_reply", "claude_tui.live.renderer"):
+        importlib.import_module(name)
 
 
 @dataclass
@@ -299,6 +310,7 @@ class ClaudeTUI(App[None]):
             await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
+        await asyncio.to_thread(_warm_imports)
 
     async def on_unmount(self) -> None:
         self._stop_import.set()
@@ -553,24 +565,31 @@ class ClaudeTUI(App[None]):
         pane = self._pane(view)
         tail = await reading if reading is not None else None
         if tail is not None:
-            # The newest entries first: the window is on screen before the rest is read.
+            # The newest entries only: the rest is read when the reader scrolls up to it.
             entries, complete = tail
             messages = conversation(entries)
-            await pane.chat.load(messages if complete else messages[1:])  # the first may have begun earlier
-            (pane.prompt if focus_prompt else pane.chat).focus()
-            if complete:
-                self.live.loaded(view)
-                return
-        entries = await self.store.load(store_key) if self.store else None
-        messages = await asyncio.to_thread(conversation, list(entries or []))
-        if view not in self.open_views:
-            return  # closed meanwhile
-        if tail is not None:
-            await pane.chat.extend_history(messages)
+            older = None if complete else (lambda: self._read_conversation(store_key))
+            await pane.chat.load(messages if complete else messages[1:], older=older)  # the first may be partial
         else:
+            messages = await self._read_conversation(store_key)
+            if view not in self.open_views:
+                return  # closed meanwhile
             await pane.chat.load(messages, focus_uuid=uuid)
-            (pane.prompt if focus_prompt else pane.chat).focus()
         self.live.loaded(view)
+        (pane.prompt if focus_prompt else pane.chat).focus()
+
+    async def _read_conversation(self, store_key: dict[str, str]) -> list[Any]:
+        """A whole stored transcript as messages (read and parsed off the UI thread)."""
+        from .transcript import conversation
+
+        entries = await self.store.load(store_key) if self.store else None  # type: ignore[arg-type]
+        return await asyncio.to_thread(conversation, list(entries or []))
+
+    @on(ChatView.WindowChanged)
+    def _window_changed(self, event: ChatView.WindowChanged) -> None:
+        view = self._view_of(event.control)
+        if view is not None:
+            self.live.loaded(view)  # the prompt history grows with the transcript read
 
     async def _add_view(
         self,

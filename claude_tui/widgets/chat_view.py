@@ -12,6 +12,7 @@ and ``append_widget`` adds notices and queued prompts.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual.containers import VerticalScroll
@@ -45,12 +46,17 @@ class ChatView(VerticalScroll, can_focus=True):
     """Messages of one session; data in through methods, nothing read from the store."""
 
     class WindowChanged(TextualMessage):
-        """Older messages were mounted (tests and the status line listen)."""
+        """Older messages were mounted or read (the app updates the prompt history)."""
 
-        def __init__(self, start: int, total: int) -> None:
+        def __init__(self, chat: ChatView, start: int, total: int) -> None:
             super().__init__()
+            self.chat = chat
             self.start = start
             self.total = total
+
+        @property
+        def control(self) -> ChatView:
+            return self.chat
 
     def __init__(
         self,
@@ -69,14 +75,27 @@ class ChatView(VerticalScroll, can_focus=True):
         self.start = 0  # index of the first mounted message
         self._loading = False
         self._loaded_count = 0  # messages that came from ``load`` (the rest were appended live)
+        self._older: Callable[[], Awaitable[list[Message]]] | None = None  # reads the whole transcript
 
     # -- loading a transcript ------------------------------------------------------
 
-    async def load(self, messages: list[Message], *, focus_uuid: str | None = None) -> None:
-        """Show ``messages`` (newest ``window`` of them), at the bottom or at ``focus_uuid``."""
+    async def load(
+        self,
+        messages: list[Message],
+        *,
+        focus_uuid: str | None = None,
+        older: Callable[[], Awaitable[list[Message]]] | None = None,
+    ) -> None:
+        """Show ``messages`` (newest ``window`` of them), at the bottom or at ``focus_uuid``.
+
+        ``older``: ``messages`` are only the newest part of the transcript, and
+        this reads all of it; it is called when the reader scrolls past the
+        oldest of them (or a message not among them is asked for).
+        """
         from .message import MessageView
 
         await self.remove_children()
+        self._older = older
         self.messages = list(messages)
         self._loaded_count = len(self.messages)
         window_start = max(0, len(self.messages) - self.window)
@@ -89,7 +108,7 @@ class ChatView(VerticalScroll, can_focus=True):
                 self.start = window_start = min(window_start, max(0, index - 2))
         widgets = [MessageView(m) for m in self.messages[self.start :]]
         button = LoadEarlier()
-        button.display = self.start > 0
+        button.display = self.start > 0 or older is not None
         await self.mount(button)
         await self.mount_all(widgets)
         self._update_button()
@@ -125,9 +144,14 @@ class ChatView(VerticalScroll, can_focus=True):
             self.start += len(messages) - tail
             self._loaded_count = len(messages)
             self._update_button()
-            self.post_message(self.WindowChanged(self.start, len(self.messages)))
+            self.post_message(self.WindowChanged(self, self.start, len(self.messages)))
             return
         await self.load([*messages, *later])
+
+    async def _read_older(self) -> None:
+        older, self._older = self._older, None
+        if older is not None:
+            await self.extend_history(await older())
 
     def index_of(self, uuid: str) -> int | None:
         for index, message in enumerate(self.messages):
@@ -137,11 +161,13 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def _update_button(self) -> None:
         button = self.query_one(LoadEarlier)
-        button.display = self.start > 0
-        count = min(self.page, self.start)
-        button.label = Content(
-            f"↑ load {count} earlier message{'s' if count != 1 else ''} ({self.start} not shown)"
-        )
+        button.display = self.start > 0 or self._older is not None
+        if self.start > 0:
+            count = min(self.page, self.start)
+            label = f"↑ load {count} earlier message{'s' if count != 1 else ''} ({self.start} not shown)"
+        else:
+            label = "↑ load earlier messages"
+        button.label = Content(label)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, LoadEarlier):
@@ -150,7 +176,7 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new <= 0 < old and self.start > 0 and not self._loading:
+        if new <= 0 < old and (self.start > 0 or self._older is not None) and not self._loading:
             self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True)
 
     async def load_earlier(self, count: int | None = None, *, down_to: int | None = None) -> int:
@@ -158,12 +184,16 @@ class ChatView(VerticalScroll, can_focus=True):
 
         Returns how many were mounted. ``down_to`` mounts at least down to that index.
         """
-        if self.start <= 0 or self._loading:
+        if (self.start <= 0 and self._older is None) or self._loading:
             return 0
         from .message import MessageView
 
         self._loading = True
         try:
+            if self._older is not None and (down_to is not None or self.start - (count or self.page) < 0):
+                await self._read_older()
+            if self.start <= 0:
+                return 0
             new_start = max(0, self.start - (count or self.page))
             if down_to is not None:
                 new_start = min(new_start, max(0, down_to))
@@ -183,7 +213,7 @@ class ChatView(VerticalScroll, can_focus=True):
             self._update_button()
             if hold and first is not None:
                 self._keep_in_place(first, offset)
-            self.post_message(self.WindowChanged(self.start, len(self.messages)))
+            self.post_message(self.WindowChanged(self, self.start, len(self.messages)))
             return len(added)
         finally:
             self._loading = False
@@ -201,6 +231,9 @@ class ChatView(VerticalScroll, can_focus=True):
         from .message import MessageView
 
         index = self.index_of(uuid)
+        if index is None and self._older is not None:
+            await self._read_older()
+            index = self.index_of(uuid)
         if index is None:
             return False
         if index < self.start:

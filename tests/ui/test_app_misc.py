@@ -28,6 +28,17 @@ def test_ui_does_not_import_the_agent_sdk() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_start_up_leaves_heavy_modules_for_later() -> None:
+    """What the first frame does not need is imported after it (start-up time)."""
+    later = [
+        "markdown_it", "pygments", "textual.widgets._markdown", "aiosqlite", "claude_tui.store.sqlite",
+        "claude_tui.engine.events", "claude_tui.live.renderer", "claude_agent_sdk",
+    ]
+    code = f"import sys, claude_tui.cli, claude_tui.app; print([m for m in {later!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 async def test_palette_provider_matches_titles_literally(tmp_path: Path) -> None:
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path)

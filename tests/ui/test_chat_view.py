@@ -166,7 +166,9 @@ def test_conversation_of_real_transcript_has_tools() -> None:
     assert "thinking" in kinds and "tool_use" in kinds
 
 
-async def test_a_long_session_shows_its_newest_part_first_then_all_of_it(tmp_path: Path, monkeypatch) -> None:
+async def test_a_long_session_opens_on_its_newest_part_and_reads_the_rest_on_scroll(
+    tmp_path: Path, monkeypatch
+) -> None:
     import claude_tui.app as app_module
 
     monkeypatch.setattr(app_module, "TAIL_ENTRIES", 30)  # far fewer entries than the transcript has
@@ -178,12 +180,19 @@ async def test_a_long_session_shows_its_newest_part_first_then_all_of_it(tmp_pat
         expected = conversation(long_transcript().entries)
         await open_and_settle(pilot, key)
         chat = app.pane_for(key).chat
-        await wait_until(pilot, lambda: len(chat.messages) == len(expected), what="whole transcript")
-        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
-        assert [m.uuid for m in chat.messages] == [m.uuid for m in expected]
-        shown = [v.message.uuid for v in chat.query(MessageView)]
-        assert shown == [m.uuid for m in expected[chat.start :]] and len(shown) == WINDOW
-        assert "not shown" in str(chat.query_one(LoadEarlier).label)
+        await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="window mounted")
+        # Only the newest entries were read: the tail's messages, the window of them shown.
+        assert 0 < len(chat.messages) < len(expected)
+        assert [m.uuid for m in chat.messages] == [m.uuid for m in expected[-len(chat.messages) :]]
+        assert len(chat.query(MessageView)) == min(WINDOW, len(chat.messages))
+        prompt = app.pane_for(key).prompt
+        assert len(prompt.prompt_history) < len(expected) // 2
+        # A page up that would pass the oldest message read reads the whole transcript, in place.
+        assert chat.start < PAGE and chat.query_one(LoadEarlier).display
         await chat.load_earlier()
+        await pilot.pause()
+        assert [m.uuid for m in chat.messages] == [m.uuid for m in expected]
         assert chat.start == len(expected) - WINDOW - PAGE
         assert [v.message.uuid for v in chat.query(MessageView)] == [m.uuid for m in expected[chat.start :]]
+        assert "not shown" in str(chat.query_one(LoadEarlier).label)
+        await wait_until(pilot, lambda: len(prompt.prompt_history) == len(expected) // 2, what="whole prompt history")
