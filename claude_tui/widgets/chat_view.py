@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 WINDOW = 12
 PAGE = 20
-FIRST_PAINT = 6  # newest messages mounted before the first paint of a conversation
+FIRST_PAINT = 3  # newest messages mounted before the first paint of a conversation
 
 
 class LoadEarlier(Button):
@@ -126,7 +126,7 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def _load_rest(self, count: int) -> None:
         if self.is_attached:
-            self.run_worker(self.load_earlier(count), group="load-earlier", exclusive=True)
+            self.run_worker(self.load_earlier(count), group="load-earlier", exclusive=True, exit_on_error=False)
 
     async def extend_history(self, messages: list[Message]) -> None:
         """The whole transcript, after ``load`` showed its newest part.
@@ -150,8 +150,16 @@ class ChatView(VerticalScroll, can_focus=True):
 
     async def _read_older(self) -> None:
         older, self._older = self._older, None
-        if older is not None:
-            await self.extend_history(await older())
+        if older is None:
+            return
+        try:
+            messages = await older()
+        except Exception as exc:  # noqa: BLE001 - e.g. the database went away: say so, allow a retry
+            self._older = older
+            self.notify(f"The earlier messages could not be read: {exc}", title="transcript", severity="error", markup=False)
+            return
+        if self.is_attached:
+            await self.extend_history(messages)
 
     def index_of(self, uuid: str) -> int | None:
         for index, message in enumerate(self.messages):
@@ -160,7 +168,10 @@ class ChatView(VerticalScroll, can_focus=True):
         return None
 
     def _update_button(self) -> None:
-        button = self.query_one(LoadEarlier)
+        buttons = self.query(LoadEarlier)
+        if not buttons:
+            return  # closing: the view is being taken down
+        button = buttons.first()
         button.display = self.start > 0 or self._older is not None
         if self.start > 0:
             count = min(self.page, self.start)
@@ -172,12 +183,12 @@ class ChatView(VerticalScroll, can_focus=True):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, LoadEarlier):
             event.stop()
-            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True)
+            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True, exit_on_error=False)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if new <= 0 < old and (self.start > 0 or self._older is not None) and not self._loading:
-            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True)
+            self.run_worker(self.load_earlier(), group="load-earlier", exclusive=True, exit_on_error=False)
 
     async def load_earlier(self, count: int | None = None, *, down_to: int | None = None) -> int:
         """Mount up to ``count`` (default one page) older messages, keeping the view still.
@@ -204,11 +215,12 @@ class ChatView(VerticalScroll, can_focus=True):
             hold = first is not None and not self.following
             offset = (first.virtual_region.y - self.scroll_y) if first is not None else 0
             added = [MessageView(m) for m in self.messages[new_start : self.start]]
-            with self.app.batch_update():
-                if first is not None:
-                    await self.mount_all(added, before=first)
-                else:
-                    await self.mount_all(added)
+            if not self.is_attached or (first is not None and not first.is_attached):
+                return 0  # the view closed meanwhile
+            if first is not None:
+                await self.mount_all(added, before=first)
+            else:
+                await self.mount_all(added)
             self.start = new_start
             self._update_button()
             if hold and first is not None:

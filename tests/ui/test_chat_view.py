@@ -30,7 +30,7 @@ async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Pat
         await open_and_settle(pilot, key)
         chat = app.pane_for(key).chat
         assert len(chat.messages) == 120
-        assert (WINDOW, PAGE, FIRST_PAINT) == (12, 20, 6)
+        assert (WINDOW, PAGE, FIRST_PAINT) == (12, 20, 3)
         await wait_until(pilot, lambda: chat.start == 108, what="the rest of the window")
         await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
         await pilot.pause()
