@@ -196,3 +196,17 @@ async def test_a_long_session_opens_on_its_newest_part_and_reads_the_rest_on_scr
         assert [v.message.uuid for v in chat.query(MessageView)] == [m.uuid for m in expected[chat.start :]]
         assert "not shown" in str(chat.query_one(LoadEarlier).label)
         await wait_until(pilot, lambda: len(prompt.prompt_history) == len(expected) // 2, what="whole prompt history")
+
+
+async def test_loading_earlier_in_a_closing_view_is_harmless() -> None:
+    """ctrl+w right after opening: the rest of the window may still be loading."""
+    app = ChatApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(_messages(40))
+        await chat.remove_children()  # what closing does to it first
+        chat._update_button()
+        await chat.remove()
+        await pilot.pause()
+        assert await chat.load_earlier() == 0
+        assert app.is_running
