@@ -85,6 +85,10 @@ class ConnectionConfig:
     env: Mapping[str, str] = field(default_factory=dict)
 
 
+OWNER_ENV = "CLAUDE_TUI_OWNER"
+"""Set in every CLI's environment to this process's pid (see ``processes.owned_children``)."""
+
+
 def cli_env(claude: ClaudeSettings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The env additions for the CLI; it inherits claude-tui's environment besides."""
     env: dict[str, str] = {}
@@ -93,6 +97,7 @@ def cli_env(claude: ClaudeSettings, extra: Mapping[str, str] | None = None) -> d
     if claude.max_retries is not None:
         env["CLAUDE_CODE_MAX_RETRIES"] = str(claude.max_retries)
     env.update(extra or {})
+    env[OWNER_ENV] = str(os.getpid())  # lets the kill sweep find a CLI it never got the pid of
     return env
 
 

@@ -127,9 +127,27 @@ def cli_children() -> list[int]:
     return [pid for pid in _children(os.getpid()) if _is_claude_cli(pid) and alive(pid)]
 
 
+def owned_children() -> list[int]:
+    """Live children started with our ``CLAUDE_TUI_OWNER`` mark in their environment.
+
+    This finds a CLI whose spawn was cut short by a cancellation before its pid
+    was handed back, even after it exec'd into something not named claude.
+    """
+    mark = f"CLAUDE_TUI_OWNER={os.getpid()}".encode()
+    found = []
+    for pid in _children(os.getpid()):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if mark in environ and alive(pid):
+            found.append(pid)
+    return found
+
+
 def kill_all_children() -> list[int]:
     """SIGKILL every CLI process the engine started or that is our child; returns the pids."""
-    pids = {p for p in _STARTED if alive(p)} | set(cli_children())
+    pids = {p for p in _STARTED if alive(p)} | set(cli_children()) | set(owned_children())
     subprocess_cli = sys.modules.get("claude_agent_sdk._internal.transport.subprocess_cli")
     try:  # processes the SDK still tracks (it only SIGTERMs them at exit); never imported just for this
         for proc in list(getattr(subprocess_cli, "_ACTIVE_CHILDREN", ())):
