@@ -4,6 +4,7 @@ classification, transcript restore, and the package staying import-cheap."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -254,7 +255,8 @@ def test_options_new_vs_resume_env_and_prompt() -> None:
     lines: list[str] = []
     new = build_options(ConnectionConfig(claude, env={"X": "1"}), spec, resume=False, stderr=lines.append)
     assert new.session_id == spec.session_id and new.resume is None
-    assert new.env == {"API_TIMEOUT_MS": "3000", "CLAUDE_CODE_MAX_RETRIES": "1", "X": "1"}
+    owner = {"CLAUDE_TUI_OWNER": str(os.getpid())}
+    assert new.env == {"API_TIMEOUT_MS": "3000", "CLAUDE_CODE_MAX_RETRIES": "1", "X": "1", **owner}
     assert new.system_prompt == {"type": "preset", "preset": "claude_code", "append": "be brief"}
     assert new.include_partial_messages and new.model == "m1" and new.cwd == "/tmp"
     assert new.extra_args == {"allow-dangerously-skip-permissions": None}
@@ -264,4 +266,4 @@ def test_options_new_vs_resume_env_and_prompt() -> None:
     )
     assert resumed.resume == spec.session_id and resumed.session_id is None
     assert resumed.system_prompt == {"type": "preset", "preset": "claude_code"}  # Claude Code's own prompt kept
-    assert resumed.env == {} and resumed.model == "m2" and resumed.can_use_tool is not None
+    assert resumed.env == owner and resumed.model == "m2" and resumed.can_use_tool is not None
