@@ -414,7 +414,15 @@ class LiveController:
 
         async def connect() -> None:
             worker = await self._ensure_worker(live)
-            if worker is not None and not live.sent and worker.state.phase.value == "idle":
+            if worker is None:
+                return
+            if self.sessions.get(live.view.number) is not live:
+                # The pane closed while the worker was made: do not leave its CLI running.
+                self.by_sid.pop(worker.session_id, None)
+                if self.manager is not None and not self._shut_down:
+                    await self.manager.close_session(worker.session_id)
+                return
+            if not live.sent and worker.state.phase.value == "idle":
                 worker.connect()
 
         task = asyncio.get_running_loop().create_task(connect())
