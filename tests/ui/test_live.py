@@ -462,3 +462,20 @@ async def test_preconnect_can_be_turned_off(
         await pilot.press(*"hello")
         await pilot.pause()
         assert live_of(app).worker is None and not cli_children()
+
+
+async def test_a_pane_closed_while_preconnecting_leaves_no_cli(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    app = live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.current_view
+        live = live_of(app)
+        app.live.prepare(view)
+        app.live.detach(view)  # closed before the worker was made
+        manager = app.live.manager
+        await wait_until(pilot, lambda: live.worker is not None, WAIT_S, "worker made")
+        await wait_until(pilot, lambda: not manager.workers, WAIT_S, "its worker closed")
+        assert live.session_id not in app.live.by_sid
+        await wait_until(pilot, lambda: not cli_children(), WAIT_S, "no CLI")
