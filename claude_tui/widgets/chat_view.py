@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message as TextualMessage
@@ -76,6 +77,21 @@ class ChatView(VerticalScroll, can_focus=True):
         self._loading = False
         self._loaded_count = 0  # messages that came from ``load`` (the rest were appended live)
         self._older: Callable[[], Awaitable[list[Message]]] | None = None  # reads the whole transcript
+
+    class TypedAhead(TextualMessage):
+        """A printable key reached the conversation: it belongs in the prompt."""
+
+        def __init__(self, character: str) -> None:
+            super().__init__()
+            self.character = character
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while the conversation has focus (after opening a session, say)
+        goes to the prompt: the reader does not have to find it first."""
+        if event.is_printable and event.character and event.character != " ":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedAhead(event.character))
 
     # -- loading a transcript ------------------------------------------------------
 

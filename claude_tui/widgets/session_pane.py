@@ -64,6 +64,12 @@ class SessionPane(Vertical):
         self.key = key
         self.remove_class("-draft")
 
+    def on_chat_view_typed_ahead(self, message: ChatView.TypedAhead) -> None:
+        message.stop()
+        prompt = self.prompt
+        prompt.focus()
+        prompt.insert(message.character)
+
     async def on_session_pane_wake(self, message: Wake) -> None:
         message.stop()
         if self.handler is not None:

@@ -164,3 +164,17 @@ async def test_switching_sessions_keeps_typing_in_the_one_on_screen(tmp_path: Pa
         await pilot.press("ctrl+pageup")  # from the sidebar: the focus stays there
         await pilot.pause()
         assert app.focused is app.session_list
+
+
+async def test_typing_in_the_conversation_goes_to_the_prompt(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        key = turn_transcript().key
+        await open_and_settle(pilot, key)
+        pane = app.pane_for(key)
+        assert app.focused is pane.chat  # opening a session focuses its conversation
+        await pilot.press("h", "i", "space", "!")
+        await pilot.pause()
+        assert app.focused is pane.prompt and pane.prompt.text == "hi !"
