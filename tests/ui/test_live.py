@@ -479,3 +479,28 @@ async def test_a_pane_closed_while_preconnecting_leaves_no_cli(
         await wait_until(pilot, lambda: not manager.workers, WAIT_S, "its worker closed")
         assert live.session_id not in app.live.by_sid
         await wait_until(pilot, lambda: not cli_children(), WAIT_S, "no CLI")
+
+
+async def test_typing_in_a_stored_session_resumes_its_cli_before_the_send(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    first = live_app()
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await send(pilot, "remember the word zebra")
+        await turn_done(pilot)
+        key = first.current_view.key
+        await wait_until(pilot, lambda: key in first._by_key, WAIT_S, "stored")
+    again = live_app(resume=key)
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: again.current_view is not None and again.current_view.key == key, WAIT_S, "resumed")
+        pane = again.pane_for(key)
+        await wait_until(pilot, lambda: again.focused is pane.prompt, WAIT_S, "prompt focused")
+        requests = len(fake_api.message_requests)
+        await pilot.press(*"which")
+        live = live_of(again)
+        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        assert len(fake_api.message_requests) == requests  # nothing sent yet
+        await pilot.press(*" word?", "enter")
+        await turn_done(pilot)
+    assert messages_texts(fake_api.message_requests[-1])[-1] == "which word?"
