@@ -922,6 +922,43 @@ class ClaudeTUI(App[None]):
         sidebar.set_class(self._sidebar_hidden, "-hidden")
         sidebar.set_class(self._sidebar_shown_narrow, "-shown")
 
+    def _focus_area(self) -> str | None:
+        """Where focus is on the main screen: "prompt", "chat", "sidebar" (or None)."""
+        focused = self.focused
+        view = self.current_view
+        if focused is None or self.screen is not self._main:
+            return None
+        if self.sidebar in focused.ancestors_with_self:
+            return "sidebar"
+        if view is not None:
+            pane = self._pane(view)
+            if focused is pane.prompt:
+                return "prompt"
+            if pane.chat in focused.ancestors_with_self:
+                return "chat"
+        return None
+
+    def action_focus_next(self) -> None:
+        """Tab: from the prompt to the sidebar and back; inside the
+        conversation, through its folds to the prompt (Textual's order)."""
+        area, view = self._focus_area(), self.current_view
+        if area == "prompt" and self.session_list.focusable:
+            self.session_list.focus()
+        elif area == "sidebar" and view is not None:
+            self._pane(view).prompt.focus()
+        else:
+            super().action_focus_next()
+
+    def action_focus_previous(self) -> None:
+        """shift+Tab: from the sidebar to the prompt, from the prompt to the conversation."""
+        area, view = self._focus_area(), self.current_view
+        if area == "sidebar" and view is not None:
+            self._pane(view).prompt.focus()
+        elif area == "prompt" and view is not None:
+            self._pane(view).chat.focus()
+        else:
+            super().action_focus_previous()
+
     def action_focus_filter(self) -> None:
         if self._main.has_class("-narrow") and not self._sidebar_shown_narrow:
             self._sidebar_shown_narrow = True
