@@ -109,24 +109,28 @@ class StreamingReply(Vertical):
 class _TextPart:
     """One block of streamed text, shown in one or more chunk widgets (see ``markdown_split``).
 
-    ``text[:sealed]`` is in finished chunks; ``text[sealed:shown]`` was handed
-    to the stream of ``widget`` (the chunk still growing); the rest is pending.
+    Chunk ``i`` shows ``text[bounds[i]:bounds[i + 1]]``; the last one is still
+    growing. ``text[:shown]`` was handed to its widgets; the rest is pending.
     """
 
     key: Any
-    widget: Markdown
-    chunks: list[Markdown] = field(default_factory=list)
+    chunks: list[Markdown]
+    bounds: list[int] = field(default_factory=lambda: [0])
     pieces: list[str] = field(default_factory=list)
     stream: MarkdownStream | None = None
     error: bool = False
-    sealed: int = 0
     shown: int = 0
-    bounds: list[int] = field(default_factory=list)  # where each chunk's text starts
     _text: str = ""
 
-    def __post_init__(self) -> None:
-        self.chunks.append(self.widget)
-        self.bounds.append(0)
+    @property
+    def widget(self) -> Markdown:
+        """The chunk taking text now."""
+        return self.chunks[-1]
+
+    @property
+    def sealed(self) -> int:
+        """Where the growing chunk's text starts (all before it is in closed chunks)."""
+        return self.bounds[-1]
 
     @property
     def text(self) -> str:
@@ -183,7 +187,7 @@ class AssistantStream:
             return
         part = self.texts[-1] if self.texts else None
         if part is None or part.key != key or self._last is not part.widget:
-            part = _TextPart(key, reply_markdown(""))
+            part = _TextPart(key, [reply_markdown("")])
             self.texts.append(part)
             await self._mount(part.widget)
         part.pieces.append(delta)
@@ -272,10 +276,9 @@ class AssistantStream:
         await self.reply.mount(widget, after=part.widget)
         if self._last is part.widget:
             self._last = widget
-        part.widget = widget
         part.chunks.append(widget)
         part.bounds.append(end)
-        part.sealed = part.shown = end
+        part.shown = end
 
     def mark_error(self, key: Any = None) -> None:
         """The text part ``key`` is an error the CLI wrote (API failure), not a reply."""
