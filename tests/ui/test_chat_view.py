@@ -146,10 +146,12 @@ async def test_does_not_follow_when_scrolled_up() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         chat = app.query_one(ChatView)
         await chat.load(_messages(40))
-        await pilot.pause()
-        chat.scroll_to(y=0, animate=False, immediate=True)
-        await pilot.pause()
+        await wait_until(pilot, lambda: chat.start == 40 - WINDOW, what="window mounted")
+        chat.scroll_to(y=0, animate=False, immediate=True)  # loads a page above, held in place
+        await wait_until(pilot, lambda: chat.start == 40 - WINDOW - PAGE, what="page loaded")
         await wait_until(pilot, lambda: not any(w.is_running for w in chat.workers), what="idle")
+        await pilot.pause()
+        await pilot.pause()  # the page's hold-in-place scroll runs after a refresh
         y = chat.scroll_y
         await chat.append_message(Message("assistant", None, "late", [Block("text", "late")]))
         await pilot.pause()
