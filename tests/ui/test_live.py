@@ -70,6 +70,18 @@ async def send(pilot: Any, text: str) -> None:
     await pilot.press("enter")
 
 
+async def stored_session(live_app: Callable[..., Any], prompt: str) -> Any:
+    """Run one app through one turn of a new session; returns its key (the app has quit)."""
+    app = live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await send(pilot, prompt)
+        await turn_done(pilot)
+        key = app.current_view.key
+        await wait_until(pilot, lambda: key in app._by_key, WAIT_S, "stored")
+    return key
+
+
 async def turn_done(pilot: Any, view: Any = None, timeout: float = WAIT_S) -> None:
     app = pilot.app
     live = live_of(app, view)
@@ -123,13 +135,7 @@ async def test_launch_focuses_a_draft_and_a_reply_streams_then_renders_in_full(
 async def test_resume_after_restart_continues_the_session(
     fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
 ) -> None:
-    first = live_app()
-    async with first.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await send(pilot, "remember the word zebra")
-        await turn_done(pilot)
-        key = first.current_view.key
-        await wait_until(pilot, lambda: key in first._by_key, WAIT_S, "stored")
+    key = await stored_session(live_app, "remember the word zebra")
     assert not cli_children()
 
     again = live_app(resume=key)  # `claude-tui resume ID`: a new app on the same store and CLI folder
@@ -484,13 +490,7 @@ async def test_a_pane_closed_while_preconnecting_leaves_no_cli(
 async def test_typing_in_a_stored_session_resumes_its_cli_before_the_send(
     fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
 ) -> None:
-    first = live_app()
-    async with first.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await send(pilot, "remember the word zebra")
-        await turn_done(pilot)
-        key = first.current_view.key
-        await wait_until(pilot, lambda: key in first._by_key, WAIT_S, "stored")
+    key = await stored_session(live_app, "remember the word zebra")
     again = live_app(resume=key)
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: again.current_view is not None and again.current_view.key == key, WAIT_S, "resumed")
