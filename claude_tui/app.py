@@ -226,6 +226,7 @@ class ClaudeTUI(App[None]):
         self._save_timer: Timer | None = None
         self._sidebar_hidden = False  # wide layout: user hid it
         self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
+        self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
         self.set_keymap(self.settings.keymap)
         theme = self.settings.ui.theme
         if theme in self.available_themes:
@@ -236,7 +237,17 @@ class ClaudeTUI(App[None]):
     # -- composition --------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen(clock=self.clock, markers=self.markers, debounce=self.debounce)
+        launch = None
+        if self.resume is None:
+            # The launch draft is part of the screen's first layout, not mounted
+            # into it afterwards: one layout and one frame fewer before the
+            # prompt shows (start-up time).
+            self._launch = self._make_view(None, "New session", self.draft_intro(self.cwd))
+            view, pane = self._launch
+            launch = (pane, Tab(self._tab_label(view), id=view.tab_id))
+        return MainScreen(
+            clock=self.clock, markers=self.markers, debounce=self.debounce, ready=self._main_ready, launch=launch
+        )
 
     @property
     def sidebar(self) -> Sidebar:
@@ -276,17 +287,22 @@ class ClaudeTUI(App[None]):
             loop.remove_signal_handler(sig)
         self._signals.clear()
 
-    @on(MainScreen.Ready)
     async def _main_ready(self) -> None:
+        """The main screen is mounted: fill it in before its first frame."""
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
         self._update_sidebar_classes()
-        self._update_empty_state()
-        self._main.query_one("#open-tabs").display = False
-        if self.resume is None:
-            await self.action_new_draft(hide_sidebar=False)
+        self._main.query_one("#open-tabs").display = self._launch is not None
+        if self._launch is not None:
+            view, pane = self._launch
+            self._launch = None
+            self._adopt(view, pane, self.cwd)
+            self._retitle(view, view.title)  # its tab was labelled before it had a number
+            self._show_opened(view, hide_sidebar=False)
+            pane.prompt.focus()
         else:
             self.session_list.focus()
+        self._update_empty_state()
         # The store's thread would compete with the first frame for the GIL:
         # it starts once that frame is on screen.
         self.call_after_refresh(self._startup)
@@ -591,6 +607,11 @@ class ClaudeTUI(App[None]):
         if view is not None:
             self.live.loaded(view)  # the prompt history grows with the transcript read
 
+    def _make_view(self, key: SessionKey | None, title: str, intro: Content | None = None) -> tuple[OpenView, SessionPane]:
+        self._view_counter += 1
+        view = OpenView(key, self._view_counter, title)
+        return view, SessionPane(key, title=title, intro=intro, id=view.pane_id)
+
     async def _add_view(
         self,
         key: SessionKey | None,
@@ -600,23 +621,28 @@ class ClaudeTUI(App[None]):
         cwd: Path | None = None,
         hide_sidebar: bool = True,
     ) -> OpenView:
-        self._view_counter += 1
-        view = OpenView(key, self._view_counter, title)
-        self.open_views.append(view)
-        pane = SessionPane(key, title=title, intro=intro, id=view.pane_id)
+        view, pane = self._make_view(key, title, intro)
         pane.display = False
         await self._main.query_one(ContentSwitcher).add_content(pane)
-        pane.prompt.send_on_enter = self.sending_enabled
-        self.live.attach(view, pane, cwd or self.cwd)
+        self._adopt(view, pane, cwd or self.cwd)
         tabs = self._main.query_one(Tabs)
         tabs.display = True
         await tabs.add_tab(Tab(self._tab_label(view), id=view.tab_id))
+        self._show_opened(view, hide_sidebar=hide_sidebar)
+        return view
+
+    def _adopt(self, view: OpenView, pane: SessionPane, cwd: Path) -> None:
+        """``view``'s pane is mounted: it is an open session from now on."""
+        self.open_views.append(view)
+        pane.prompt.send_on_enter = self.sending_enabled
+        self.live.attach(view, pane, cwd)
+
+    def _show_opened(self, view: OpenView, *, hide_sidebar: bool) -> None:
         self._activate(view)
         if hide_sidebar:
             # On a narrow terminal the session needs the room; ctrl+b brings the list back.
             self._sidebar_shown_narrow = False
         self._update_sidebar_classes()
-        return view
 
     def became_session(self, view: OpenView, key: SessionKey, title: str) -> None:
         """A draft's first prompt went out: it is session ``key`` from now on."""
@@ -704,6 +730,8 @@ class ClaudeTUI(App[None]):
     @on(Tabs.TabActivated, "#open-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         view = next((v for v in self.open_views if v.tab_id == event.tab.id), None) if event.tab else None
+        if view is None and event.tab is not None:
+            return  # the launch draft's tab, before the screen is ready: _main_ready shows it
         self._show_view(view)
 
     @on(Tabs.Cleared, "#open-tabs")

@@ -7,17 +7,18 @@ move them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Tabs
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Header, Tab, Tabs
 
 from ..widgets.empty_state import EmptyState
+from ..widgets.key_bar import KeyBar
 from ..widgets.marker import Marker
 from ..widgets.session_list import SessionKey
 from ..widgets.sidebar import Sidebar
@@ -29,31 +30,39 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="focus_previous"),
     ]
 
-    class Ready(Message):
-        """The layout is mounted; the app may start filling it."""
-
     def __init__(
         self,
         *,
         clock: Callable[[], datetime] | None,
         markers: Mapping[SessionKey, Marker],
         debounce: float,
+        ready: Callable[[], Awaitable[None]],
+        launch: tuple[Widget, Tab] | None = None,
     ) -> None:
+        """``ready`` fills the mounted layout; ``launch`` is a pane and its tab
+        to show from the first frame (the launch draft)."""
         super().__init__()
+        self._ready = ready
         self._clock = clock
         self._markers = markers
         self._debounce = debounce
+        self._launch = launch
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Horizontal(id="body"):
             yield Sidebar(clock=self._clock, markers=self._markers, debounce=self._debounce, id="sidebar")
             with Vertical(id="center"):
-                yield Tabs(id="open-tabs")
-                with ContentSwitcher(id="views", initial="welcome"):
+                pane, tab = self._launch or (None, None)
+                yield Tabs(*([tab] if tab else []), id="open-tabs")
+                with ContentSwitcher(id="views", initial=pane.id if pane else "welcome"):
                     yield EmptyState(id="welcome")
+                    if pane is not None:
+                        yield pane
             yield Vertical(id="panels")
-        yield Footer()
+        yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.post_message(self.Ready())
+    async def on_mount(self) -> None:
+        # Called, not posted: a message would be handled after the first
+        # frame, which would then show the layout half filled.
+        await self._ready()
