@@ -645,7 +645,7 @@ class LiveController:
         if live.is_draft and not live.sent:
             text = status_text(None, queued=len(live.queued), draft_cwd=str(live.cwd))
         else:
-            text = status_text(state, queued=len(live.queued))
+            text = status_text(state, queued=len(live.queued), preconnect=self.app.settings.sessions.preconnect)
         if live.requests:
             text = f"waiting for your permission: {safe_line(live.requests[0].tool_name)}"
         phase = "queued" if live.requests else state.phase.value if state is not None else "idle"
@@ -718,13 +718,14 @@ class LiveController:
 
     def _show_permission(self) -> None:
         """Open the modal for the next request of the session on screen, if none is open."""
-        from ..screens.permission import PermissionScreen
-
         if self._permission_open is not None or self._shut_down:
             return
         live = self.session_of(self.app.current_view)
         if live is None or not live.requests:
             return
+        # Imported here: it brings in the engine, which start-up does not need.
+        from ..screens.permission import PermissionScreen
+
         request = live.requests[0]
         self._permission_open = request
 

@@ -100,14 +100,21 @@ def clock_time(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch).strftime("%H:%M:%S")
 
 
-def status_text(state: SessionState | None, *, queued: int = 0, draft_cwd: str | None = None) -> str:
-    """The left half of the status line above the prompt."""
+def status_text(
+    state: SessionState | None, *, queued: int = 0, draft_cwd: str | None = None, preconnect: bool = False
+) -> str:
+    """The left half of the status line above the prompt.
+
+    ``preconnect``: the session's CLI starts when the user begins typing
+    (``[sessions] preconnect``), not when the prompt is sent.
+    """
+    idle = f"not connected: connects when you {'type' if preconnect else 'send'}"
     if state is None:
-        base = f"new session in {safe_line(draft_cwd)}" if draft_cwd else "not connected: connects when you send"
+        base = f"new session in {safe_line(draft_cwd)}" if draft_cwd else idle
     else:
         phase = state.phase.value
         if phase == "idle":
-            base = "not connected: connects when you send"
+            base = idle
         elif phase == "connecting":
             base = "connecting …"
         elif phase == "ready":

@@ -39,6 +39,44 @@ def test_start_up_leaves_heavy_modules_for_later() -> None:
     assert out.stdout.strip() == "[]"
 
 
+FIRST_FRAME = """
+import asyncio, sys
+from pathlib import Path
+from claude_tui.app import ClaudeTUI
+from claude_tui.config import LoadedSettings, Settings
+
+tmp, later = Path(sys.argv[1]), sys.argv[2:]
+
+class FirstFrameOnly(ClaudeTUI):
+    async def _startup(self):  # no store: only what the first frame needs
+        pass
+
+async def main():
+    app = FirstFrameOnly(
+        db_path=tmp / "sessions.db", loaded=LoadedSettings(Settings(), tmp / "config.toml", []),
+        config_path=tmp / "config.toml", claude_config_dir=tmp / "claude", cwd=tmp,
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        while app.current_view is None or app.focused is None:
+            await pilot.pause()
+        await pilot.pause()
+        print([m for m in later if m in sys.modules])
+
+asyncio.run(main())
+"""
+
+
+def test_first_frame_leaves_the_engine_for_later(tmp_path: Path) -> None:
+    """Showing the launch draft imports none of the engine, the store or Markdown (start-up time)."""
+    later = [
+        "markdown_it", "textual.widgets._markdown", "aiosqlite", "claude_tui.store.sqlite", "claude_tui.engine",
+        "claude_tui.screens.permission", "claude_tui.live.renderer", "claude_agent_sdk",
+    ]
+    out = subprocess.run([sys.executable, "-c", FIRST_FRAME, str(tmp_path), *later], capture_output=True,
+                         text=True, check=True, timeout=60)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
 async def test_palette_provider_matches_titles_literally(tmp_path: Path) -> None:
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path)

@@ -37,6 +37,9 @@ def test_status_text_for_each_phase() -> None:
     failed = SessionState("s", "p", "/w", Phase.FAILED, 0.0, last_error="the CLI is missing")
     assert status_text(failed, queued=2) == "failed: the CLI is missing · 2 prompts queued"
     assert status_text(None, draft_cwd="/home/me/x") == "new session in /home/me/x"
+    idle = SessionState("s", "p", "/w", Phase.IDLE, 0.0)
+    assert status_text(idle) == "not connected: connects when you send"
+    assert status_text(idle, preconnect=True) == "not connected: connects when you type"
 
 
 def test_permission_note_says_what_was_answered() -> None:
