@@ -7,7 +7,8 @@ reconstructed screen (``ui_term.Screen``) shows the expected cells, timed at
 the moment the chunk of output holding them was read. Latencies are
 therefore key-to-pixels minus only the terminal emulator's own drawing.
 
-1. ``startup_*``: spawn to first full frame, for ``claude-tui`` (the real CLI,
+1. ``startup_*``: spawn to the first full frame (the launch draft's prompt,
+   the filter and the key bar on screen), for ``claude-tui`` (the real CLI,
    start-up import off: CLAUDE_CONFIG_DIR is empty) with ``sessions`` in the
    store, against a bare Textual hello-world; also with the import on over
    the unchanged tree. Target: ratio under 1.5.
@@ -181,7 +182,8 @@ def startup(db: Path, sessions: int, work: Path) -> dict[str, float]:
     hello_argv = python(str(Path(__file__).with_name("ui_hello.py")))
     hello_marks = {"frame": [HELLO_TEXT]}
     tui_argv = python("-m", "claude_tui")
-    tui_marks = {"frame": ["Filter titles and text", "Quit"], "listed": [f"{sessions} sessions"]}
+    # The first frame a user can work in: the launch draft's prompt, the sidebar's filter, the keys.
+    tui_marks = {"frame": ["Write a prompt", "Filter titles and text", "Quit"], "listed": [f"{sessions} sessions"]}
     empty = work / "empty-claude"
     empty.mkdir()
     base = {"CLAUDE_TUI_DB": str(db), "XDG_CONFIG_HOME": str(work / "cfg"), "XDG_DATA_HOME": str(work / "data")}
