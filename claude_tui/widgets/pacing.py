@@ -7,12 +7,20 @@ it, so typing feels sticky while a reply streams. The prompt reports each key
 the user types, a stream due to flush waits (``after_input``, bounded) until
 the next key is on screen, so its layout runs in the gap after one key
 instead of in front of the next.
+
+A key is also painted at once (``paint_now``), ahead of a layout the stream
+already asked for: Textual would otherwise draw the key only with the next
+full frame, after laying out the whole screen again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 TYPING_WINDOW = 0.5
 """Seconds after a key during which the user counts as typing."""
@@ -53,6 +61,31 @@ class InputPacing:
             await asyncio.wait_for(self._painted.wait(), MAX_DEFER)
         except asyncio.TimeoutError:
             pass
+
+
+def paint_now(widget: Widget) -> bool:
+    """Draw ``widget``'s pending repaint now, without waiting for the screen's
+    next update (which lays out the whole screen first when a stream grew).
+
+    Only the widget's own cells are drawn, at the place the last layout gave
+    it; the full update follows as usual. It is for a widget whose place a
+    stream does not move (the prompt, docked under the conversation). Uses
+    Textual's compositor directly; if that is not there (another Textual),
+    the key is drawn with the next frame as before. True if it drew.
+    """
+    try:
+        screen = widget.screen
+        app = widget.app
+        if app._batch_count or not screen.is_current:
+            return False
+        compositor = screen._compositor
+        if widget not in compositor.visible_widgets:
+            return False
+        compositor.update_widgets({widget})
+        screen._compositor_refresh()
+    except AttributeError:
+        return False
+    return True
 
 
 pacing = InputPacing()

@@ -14,8 +14,9 @@ from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
-from .pacing import pacing
+from .pacing import paint_now, pacing
 
 NEWLINE_KEYS = {"shift+enter", "alt+enter", "ctrl+j"}
 
@@ -63,6 +64,7 @@ class PromptArea(TextArea):
         self.queued = 0
         self._recall: int | None = None  # index into history while recalling
         self._draft = ""  # what was being written before recalling
+        self._painted_now = False  # the current key's edit was drawn at once
 
     def remember(self, text: str) -> None:
         """Add a sent prompt to the history (and stop recalling)."""
@@ -127,5 +129,15 @@ class PromptArea(TextArea):
                 event.stop()
                 event.prevent_default()
                 return
+        self._painted_now = False
         await super()._on_key(event)
-        self.call_after_refresh(pacing.input_painted)
+        if not self._painted_now:  # not an edit (or not drawn at once): it shows with the next frame
+            self.call_after_refresh(pacing.input_painted)
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Every change of the text; a typed one is drawn at once (see ``paint_now``)."""
+        result = super().edit(edit)
+        if self.has_focus and paint_now(self):
+            self._painted_now = True
+            pacing.input_painted()
+        return result

@@ -154,3 +154,41 @@ def test_pacing_works_in_a_second_event_loop() -> None:
 
     asyncio.run(typing_then_painted())
     asyncio.run(typing_then_painted())
+
+
+async def test_a_typed_key_is_drawn_before_the_layout_a_stream_asked_for(tmp_path) -> None:
+    """The prompt's cells go out at once; the screen's pending layout follows."""
+    import io
+
+    from rich.console import Console
+
+    from claude_tui.widgets.prompt import PromptArea
+    from tests.ui.fixtures import make_app, settle
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        prompt = screen.query_one(PromptArea)
+        assert prompt.has_focus
+        order: list[str] = []
+        layout, display = screen._refresh_layout, app._display
+
+        def recording_layout(*args, **kwargs):  # type: ignore[no-untyped-def]
+            order.append("layout")
+            return layout(*args, **kwargs)
+
+        def recording_display(screen_, renderable):  # type: ignore[no-untyped-def]
+            if renderable is not None:
+                out = io.StringIO()
+                Console(file=out, width=120, force_terminal=True, color_system=None).print(renderable, end="")
+                order.append("display:zq" if "zq" in out.getvalue() else "display")
+            return display(screen_, renderable)
+
+        screen._refresh_layout = recording_layout
+        app._display = recording_display
+        screen.query_one(ChatView).refresh(layout=True)  # as a growing reply does
+        prompt.insert("zq")
+        assert order == ["display:zq"]  # drawn already, before any layout
+        await wait_until(pilot, lambda: "layout" in order, what="the pending layout")
+        assert prompt.text == "zq"
