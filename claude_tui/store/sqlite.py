@@ -286,6 +286,10 @@ class SqliteSessionStore:
             await self._conn.executemany(
                 "INSERT INTO message_fts (rowid, text, transcript_id) VALUES (?, ?, ?)", fts
             )
+            await self._conn.executemany(
+                "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)",
+                [(entry_id, tid) for entry_id, _, tid in fts],
+            )
         if not subpath:
             await self._fold_session(key, [e for e, _ in fresh], mtime)
         return len(fresh)
@@ -496,11 +500,16 @@ class SqliteSessionStore:
             # The MATCH is a non-correlated IN: SQLite runs it once into a
             # temporary index. (A correlated EXISTS re-ran it per session:
             # tens of seconds for a word found in thousands of sessions.)
+            # It reads only matching rowids from the FTS index and maps them
+            # through the narrow message_transcripts table: reading
+            # message_fts.transcript_id would load each hit's content row,
+            # message text and all (slow with a cold page cache).
             where.append(
                 f"(({title_like}) OR (SELECT t.id FROM transcripts t"
                 " WHERE t.project_key = s.project_key AND t.session_id = s.session_id"
-                " AND t.subpath = '') IN (SELECT transcript_id FROM message_fts"
-                " WHERE message_fts MATCH ?))"
+                " AND t.subpath = '') IN (SELECT m.transcript_id FROM message_fts f"
+                " JOIN message_transcripts m ON m.entry_id = f.rowid"
+                " WHERE f.message_fts MATCH ?))"
             )
             params.extend(f"%{_like_escape(w)}%" for w in words)
             params.append(match)

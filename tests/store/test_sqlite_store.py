@@ -15,6 +15,7 @@ from claude_agent_sdk.testing import run_session_store_conformance
 
 from claude_tui.store import SqliteSessionStore, StoreError
 from claude_tui.store import migrations
+from claude_tui.store.metadata import DISPLAY_TITLE_SQL
 
 KEY = {"project_key": "-tmp-proj", "session_id": "11111111-2222-3333-4444-555555555555"}
 
@@ -221,6 +222,134 @@ async def test_upgrade_from_first_schema_version_backfills_search(tmp_path: Path
         assert await migrations.current_version(s._conn) == migrations.latest_version()
         hits = await s.search_messages("walrus")
         assert [h.uuid for h in hits] == ["u1"]
+
+
+async def test_upgrade_from_second_schema_version_backfills_the_transcript_map(tmp_path: Path) -> None:
+    import json
+
+    import aiosqlite
+
+    path = tmp_path / "v2.db"
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await migrations.upgrade(conn, target=1)
+    await conn.execute("PRAGMA application_id = 1129600329")
+    await conn.executemany(
+        "INSERT INTO transcripts (id, project_key, session_id, subpath, mtime) VALUES (?, 'p', ?, ?, 1)",
+        [(1, "s1", ""), (2, "s2", ""), (3, "s1", "subagents/agent-1")],
+    )
+    tool = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "walrus"}]}
+    entries = [
+        (1, 1, user("u1", "first prompt")), (2, 1, assistant("a1", "a walrus reply", "m1")),
+        (3, 3, user("x1", "subagent walrus")), (4, 2, user("u2", "second prompt")),
+        (5, 2, user("t1", "", message=tool)), (6, 2, assistant("a2", "walrus again", "m2")),
+    ]
+    await conn.executemany(
+        "INSERT INTO entries (id, transcript_id, uuid, type, data) VALUES (?, ?, ?, ?, ?)",
+        [(i, t, e["uuid"], e["type"], json.dumps(e)) for i, t, e in entries],
+    )
+    await conn.executemany(
+        "INSERT INTO sessions (project_key, session_id, title, updated_at, message_count)"
+        " VALUES ('p', ?, ?, ?, 2)",
+        [("s1", "first prompt", "2026-01-01T00:00:00.000Z"), ("s2", "second prompt", "2026-01-02T00:00:00.000Z")],
+    )
+    await migrations.upgrade(conn, target=2)  # version 2 back-fills message_fts from entries
+    assert await migrations.current_version(conn) == 2
+    await conn.close()
+
+    async with await SqliteSessionStore.open(path) as s:
+        assert await migrations.current_version(s._conn) == migrations.latest_version() >= 3
+        mapped = await s._rows("SELECT entry_id, transcript_id FROM message_transcripts ORDER BY entry_id")
+        assert mapped == [(1, 1), (2, 1), (4, 2), (6, 2)]
+        assert mapped == await s._rows("SELECT rowid, transcript_id FROM message_fts ORDER BY rowid")
+        assert [r.session_id for r in await s.sessions(search="walrus")] == ["s2", "s1"]
+        assert [r.session_id for r in await s.sessions(search="second")] == ["s2"]
+        assert [h.uuid for h in await s.search_messages("walrus")] == ["a2", "a1"]
+        assert await s._scalar("SELECT count(*) FROM entries") == 6
+        assert [e["uuid"] for e in await s.load({"project_key": "p", "session_id": "s1"}) or []] == ["u1", "a1"]
+        await s.delete_session("p", "s1")
+        assert await s._rows("SELECT entry_id, transcript_id FROM message_transcripts") == [(4, 2), (6, 2)]
+        assert [r.session_id for r in await s.sessions(search="walrus")] == ["s2"]
+
+
+async def test_transcript_map_follows_the_full_text_index(store: SqliteSessionStore) -> None:
+    other = {**KEY, "session_id": "99999999-2222-3333-4444-555555555555"}
+    tool = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "noise"}]}
+    await store.append(KEY, [user("u1", "one"), user("t1", "", message=tool), assistant("a1", "two", "m1")])
+    await store.append({**KEY, "subpath": "subagents/agent-1"}, [user("s1", "sub text")])
+    await store.append(other, [user("o1", "three")])
+
+    async def pairs() -> tuple[list[tuple], list[tuple]]:
+        fts = await store._rows("SELECT rowid, transcript_id FROM message_fts ORDER BY rowid")
+        mapped = await store._rows(
+            "SELECT entry_id, transcript_id FROM message_transcripts ORDER BY entry_id"
+        )
+        return fts, mapped
+
+    fts, mapped = await pairs()
+    assert mapped == fts and len(mapped) == 3
+    await store.delete(KEY)
+    fts, mapped = await pairs()
+    assert mapped == fts and len(mapped) == 1
+    await store.delete_session(other["project_key"], other["session_id"])
+    assert await pairs() == ([], [])
+
+
+async def test_session_filter_reads_fts_rowids_and_the_narrow_map(store: SqliteSessionStore) -> None:
+    # The word is in a later message, not the title: the full-text part decides.
+    await store.append(KEY, [user("u1", "plain start"), assistant("a1", "a reply about oboes", "m1")])
+    statements: list[str] = []
+    reads: set[tuple[str, str]] = set()
+
+    def authorize(action: int, table: str | None, column: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table is not None:
+            reads.add((table, column or ""))
+        return sqlite3.SQLITE_OK
+
+    await store._conn.set_trace_callback(statements.append)
+    await store._conn.set_authorizer(authorize)
+    try:
+        rows = await store.sessions(search="oboes")
+    finally:
+        await store._conn.set_authorizer(None)
+        await store._conn.set_trace_callback(None)
+    assert [r.session_id for r in rows] == [KEY["session_id"]]
+    # Only the MATCH and rowids of message_fts: never its transcript_id column,
+    # which would load each hit's content row (the whole message text).
+    assert {c for t, c in reads if t == "message_fts"} <= {"message_fts", "ROWID"}
+    assert ("message_transcripts", "transcript_id") in reads
+    assert not any(t == "message_fts_content" for t, _ in reads)
+    [query] = [q for q in statements if " MATCH " in q]
+    plan = [r[3] for r in await store._rows("EXPLAIN QUERY PLAN " + query)]
+    fts_scan = next(i for i, line in enumerate(plan) if "VIRTUAL TABLE INDEX 0:M" in line)
+    assert plan[fts_scan + 1] == "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", plan
+
+
+OLD_FILTER = (  # the filter before schema 3, as the reference for results and order
+    "SELECT s.session_id FROM sessions s WHERE s.message_count > 0 AND"
+    f" (({DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\')"
+    " OR (SELECT t.id FROM transcripts t WHERE t.project_key = s.project_key"
+    " AND t.session_id = s.session_id AND t.subpath = '') IN (SELECT transcript_id FROM message_fts"
+    " WHERE message_fts MATCH ?)) ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
+)
+
+
+async def test_session_filter_results_and_order_match_the_old_query(store: SqliteSessionStore) -> None:
+    words = ["alpha", "beta", "gamma", "delta"]
+    for n in range(12):
+        key = {"project_key": f"-p{n % 3}", "session_id": f"{n:08d}-0000-0000-0000-000000000000"}
+        ts = f"2026-01-{1 + n % 5:02d}T00:00:00.000Z"
+        await store.append(key, [
+            user(f"u{n}", f"title {words[n % 4]}", ts=ts),
+            assistant(f"a{n}", f"reply {words[(n + 1) % 4]} {words[n % 3]}", f"m{n}", ts=ts),
+        ])
+        await store.append({**key, "subpath": "subagents/x"}, [user(f"s{n}", "delta in a subagent")])
+        if n % 5 == 0:
+            await store.update_session(key["project_key"], key["session_id"], pinned=True)
+    for word in [*words, "title", "reply", "nothing"]:
+        old = await store._rows(OLD_FILTER, (f"%{word}%", f'"{word}"'))
+        new = [r.session_id for r in await store.sessions(search=word)]
+        assert new == [r[0] for r in old], word
+    assert await store.sessions(search="beta")
 
 
 WRITER = """
