@@ -29,6 +29,7 @@ engine down (every turn interrupted, every CLI gone) before the app exits.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import threading
@@ -305,7 +306,16 @@ class ClaudeTUI(App[None]):
         self._update_empty_state()
         # The store's thread would compete with the first frame for the GIL:
         # it starts once that frame is on screen.
+        self.call_after_refresh(self._first_frame_painted)
         self.call_after_refresh(self._startup)
+
+    def _first_frame_painted(self) -> None:
+        """The garbage collector runs again if ``claude-tui`` started with it off
+        (``cli.run_tui``). What start-up made lives as long as the app: frozen,
+        later full collections do not walk it again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:

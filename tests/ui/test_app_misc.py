@@ -115,3 +115,36 @@ async def test_enter_submits_and_shift_enter_breaks_the_line(tmp_path: Path) -> 
         await wait_until(pilot, lambda: sent, what="sent")
         assert sent == [(None, "hi\nyo")]
         assert app.pane_for_view(app.current_view).prompt.text == ""
+
+
+def test_claude_tui_starts_with_the_collector_off(monkeypatch, tmp_path: Path) -> None:
+    """cli.run_tui turns garbage collection off before importing the app (start-up time)."""
+    import gc
+
+    from claude_tui import cli
+    from claude_tui.app import ClaudeTUI
+
+    seen: list[bool] = []
+    monkeypatch.setattr(ClaudeTUI, "run", lambda self, *a, **k: seen.append(gc.isenabled()))
+    (tmp_path / "c.toml").write_text("")
+    args = cli.build_parser().parse_args(["--db", str(tmp_path / "s.db"), "--config", str(tmp_path / "c.toml")])
+    ctx = cli.Context(args, tmp_path / "s.db", cli._load_config(args.config))
+    try:
+        assert cli.run_tui(ctx, None) == 0
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+async def test_the_app_turns_the_collector_back_on_after_its_first_frame(tmp_path: Path) -> None:
+    import gc
+
+    app = make_app(tmp_path)
+    gc.disable()
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, gc.isenabled, what="collector back on")
+            assert gc.get_freeze_count() > 0  # start-up's objects are out of later collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
