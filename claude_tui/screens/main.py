@@ -51,7 +51,11 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         with Horizontal(id="body"):
-            yield Sidebar(clock=self._clock, markers=self._markers, debounce=self._debounce, id="sidebar")
+            # "-shown": on a narrow terminal the list shows until a session opens
+            # (composed with it, the first frame does not restyle the sidebar).
+            yield Sidebar(
+                clock=self._clock, markers=self._markers, debounce=self._debounce, id="sidebar", classes="-shown"
+            )
             with Vertical(id="center"):
                 pane, tab = self._launch or (None, None)
                 yield Tabs(*([tab] if tab else []), id="open-tabs")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -43,7 +44,7 @@ class KeyItem:
 
     @property
     def width(self) -> int:
-        return sum(len(part) for part in self.parts())
+        return sum(cell_len(part) for part in self.parts())
 
 
 class KeyBar(Widget, can_focus=False):

@@ -60,24 +60,24 @@ class Sidebar(Vertical):
         markers: Mapping[SessionKey, Marker] | None = None,
         debounce: float = DEBOUNCE_SECONDS,
         id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes=classes)
         self._clock = clock
         self._markers = markers
         self.debounce = debounce
         self._timer: Timer | None = None
         self.filter_text = ""
+        self._import_box: Vertical | None = None
+        self._import_label: Static | None = None
+        self._import_bar: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder="Filter titles and text", id="filter", compact=True, select_on_focus=False)
         yield Static("", id="sidebar-status")
         yield SessionList(clock=self._clock, markers=self._markers, id="session-list")
-        with Vertical(id="import-box"):
-            yield Static("", id="import-label")
-            yield ProgressBar(id="import-progress", show_eta=False, show_percentage=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#import-box").display = False
+        # The import box is mounted when an import first reports progress: the
+        # first frame does without its widgets (start-up time).
 
     @property
     def session_list(self) -> SessionList:
@@ -136,7 +136,14 @@ class Sidebar(Vertical):
 
     def show_import(self, done: int, total: int, label: str) -> None:
         """Show import progress; ``total`` 0 hides the box."""
-        box = self.query_one("#import-box")
-        box.display = total > 0 and done < total
-        self.query_one("#import-label", Static).update(Content(label))
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        showing = total > 0 and done < total
+        if self._import_box is None:
+            if not showing:
+                return
+            self._import_label = Static(Content(label), id="import-label")
+            self._import_bar = ProgressBar(total=max(total, 1), id="import-progress", show_eta=False, show_percentage=False)
+            self._import_box = Vertical(self._import_label, self._import_bar, id="import-box")
+            self.mount(self._import_box)
+        self._import_box.display = showing
+        self._import_label.update(Content(label))
+        self._import_bar.update(total=max(total, 1), progress=done)
