@@ -151,13 +151,13 @@ async def test_the_app_turns_the_collector_back_on_after_its_first_frame(tmp_pat
 
 
 async def test_the_import_box_is_mounted_only_when_an_import_reports(tmp_path: Path) -> None:
-    """Nothing to import: the sidebar never builds its progress box (fewer widgets in the first frame)."""
-    app = make_app(tmp_path)
+    """Until an import starts (after the first frame), the sidebar has no progress box: fewer widgets to lay out."""
+    app = make_app(tmp_path, import_on_start=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert not app.query("#import-box")
         app.sidebar.show_import(1, 4, "Importing 1/4 transcripts")
-        await wait_until(pilot, lambda: bool(app.query("#import-box")), what="box mounted")
+        await wait_until(pilot, lambda: bool(app.query("#import-label")), what="box mounted")
         assert "Importing 1/4" in str(app.query_one("#import-label").render())
         app.sidebar.show_import(4, 4, "done")
         assert not app.query_one("#import-box").display
