@@ -15,13 +15,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Header, Tab, Tabs
+from textual.widgets import ContentSwitcher, Tab, Tabs
 
 from ..widgets.empty_state import EmptyState
 from ..widgets.key_bar import KeyBar
 from ..widgets.marker import Marker
 from ..widgets.session_list import SessionKey
 from ..widgets.sidebar import Sidebar
+from ..widgets.title_bar import TitleBar
 
 
 class MainScreen(Screen[None]):
@@ -49,7 +50,7 @@ class MainScreen(Screen[None]):
         self._launch = launch
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield TitleBar()
         with Horizontal(id="body"):
             # "-shown": on a narrow terminal the list shows until a session opens
             # (composed with it, the first frame does not restyle the sidebar).

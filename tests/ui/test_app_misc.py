@@ -7,7 +7,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tests.ui.fixtures import build_store, browse_transcripts, make_app, settle, wait_until
+from tests.ui.fixtures import build_store, browse_transcripts, make_app, screen_text, settle, wait_until
 
 
 async def test_theme_choice_is_saved_with_a_backup(tmp_path: Path) -> None:
@@ -161,3 +161,17 @@ async def test_the_import_box_is_mounted_only_when_an_import_reports(tmp_path: P
         assert "Importing 1/4" in str(app.query_one("#import-label").render())
         app.sidebar.show_import(4, 4, "done")
         assert not app.query_one("#import-box").display
+
+
+async def test_title_bar_follows_the_open_session(tmp_path: Path) -> None:
+    from claude_tui.widgets.title_bar import TitleBar
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(TitleBar)
+        assert str(bar.render()) == "claude-tui — New session"
+        app.sub_title = "[bold]x[/]"  # markup in a title is shown as text
+        await pilot.pause()
+        assert str(bar.render()) == "claude-tui — [bold]x[/]"
+        assert "claude-tui — [bold]x[/]" in screen_text(app).splitlines()[0]
