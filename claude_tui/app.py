@@ -654,13 +654,27 @@ class ClaudeTUI(App[None]):
             self._sidebar_shown_narrow = False
         self._update_sidebar_classes()
 
-    def became_session(self, view: OpenView, key: SessionKey, title: str) -> None:
-        """A draft's first prompt went out: it is session ``key`` from now on."""
+    def became_session(self, view: OpenView, key: SessionKey, title: str, cwd: Path) -> None:
+        """A draft's first prompt went out: it is session ``key`` from now on.
+
+        It is listed at once, from what is known here: the store has its row
+        only once Claude Code wrote the first transcript line (the turn may
+        take minutes), and the row it has before that has no title yet.
+        """
         view.key = key
         self._pane(view).set_key(key)
         self._retitle(view, title)
         if self.current_view is view:
             self.session_list.set_current(key)
+        if key not in self._by_key:
+            from .store.metadata import SessionRow
+
+            now = self.clock().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            self._put_row(SessionRow(
+                session_id=key[1], project_key=key[0], cwd=str(cwd), title=title, custom_title=None,
+                last_prompt=title, model=None, git_branch=None, created_at=now, updated_at=now,
+                message_count=1, pinned=False, archived=False, tag=None, last_error=None, display_title=title,
+            ))
 
     async def refresh_session_row(self, key: SessionKey) -> None:
         """Read one session's row again (after the engine saved it) and redraw the list.
@@ -672,6 +686,16 @@ class ClaudeTUI(App[None]):
         row = await self.store.session(*key)
         if row is None or self.live.shut_down or not self.screen_stack:
             return  # quitting: the screens may be gone already
+        if not row.message_count and key in self._by_key:
+            return  # not one transcript line stored yet: the row listed at the send stays
+        view = self.view_for(key)
+        if view is not None and row.display_title != view.title:
+            self._retitle(view, row.display_title)
+        self._put_row(row)
+
+    def _put_row(self, row: SessionRow) -> None:
+        """List ``row`` (new, or in place of the row of its session) and redraw the list."""
+        key = (row.project_key, row.session_id)
         old = self._by_key.get(key)
         self._by_key[key] = row
         if old is not None and old in self._sessions:
@@ -680,9 +704,6 @@ class ClaudeTUI(App[None]):
             self._sessions.append(row)
         self._sessions.sort(key=lambda r: r.updated_at or "", reverse=True)
         self._sessions.sort(key=lambda r: not r.pinned)
-        view = self.view_for(key)
-        if view is not None and row.display_title != view.title:
-            self._retitle(view, row.display_title)
         if not self.filter_text:
             self.sidebar.show_rows(build_rows(self._sessions), self._count_status(len(self._sessions)))
         self._update_empty_state()

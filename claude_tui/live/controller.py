@@ -466,7 +466,7 @@ class LiveController:
             await live.renderer.note("not sent: the session engine is not running", "error")
             return
         if live.view.key is None:
-            self.app.became_session(live.view, (worker.project_key, worker.session_id), prompt_title(text))
+            self.app.became_session(live.view, (worker.project_key, worker.session_id), prompt_title(text), live.cwd)
             live.pane.set_intro(None)
             live.pane.set_hint(None)
         live.busy = True

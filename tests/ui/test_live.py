@@ -459,6 +459,31 @@ async def test_typing_starts_the_cli_so_the_reply_does_not_wait_for_it(
         assert len(cli_children()) == 1  # the same CLI answered
 
 
+async def test_a_sent_draft_is_listed_at_once_while_its_first_reply_streams(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    """Pre-connected (its CLI started while it was a draft), the session shows in
+    the sidebar when the prompt goes out, not when the first turn ends."""
+    fake_api.queue_fault(Fault.stall(after_deltas=3, then="continue"))
+    fake_api.queue_reply(Text(CODE_REPLY))
+    app = live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.current_view
+        await pilot.press(*"hel")
+        live = live_of(app)
+        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        await pilot.press(*"lo", "enter")
+        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await wait_until(pilot, lambda: view.key in app._by_key, WAIT_S, "listed while the reply streams")
+        assert app._by_key[view.key].display_title == "hello"
+        assert "1 session" in screen_text(app) and app.markers.get(view.key) is Marker.STREAMING
+        fake_api.release()
+        await turn_done(pilot)
+        await wait_until(pilot, lambda: app._by_key[view.key].message_count >= 2, WAIT_S, "the stored row")
+        assert view.title == "hello" and app._by_key[view.key].display_title == "hello"
+
+
 async def test_preconnect_can_be_turned_off(
     fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
 ) -> None:
