@@ -77,6 +77,7 @@ class ChatView(VerticalScroll, can_focus=True):
         self._loading = False
         self._loaded_count = 0  # messages that came from ``load`` (the rest were appended live)
         self._older: Callable[[], Awaitable[list[Message]]] | None = None  # reads the whole transcript
+        self._typing_ahead = False  # keys here are on their way to the prompt
 
     class TypedAhead(TextualMessage):
         """A printable key reached the conversation: it belongs in the prompt."""
@@ -87,11 +88,26 @@ class ChatView(VerticalScroll, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         """Typing while the conversation has focus (after opening a session, say)
-        goes to the prompt: the reader does not have to find it first."""
-        if event.is_printable and event.character and event.character != " ":
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.TypedAhead(event.character))
+        goes to the prompt: the reader does not have to find it first.
+
+        A space on its own stays here (it opens a focused fold); after a
+        letter that went to the prompt it is typing too: keys typed faster
+        than focus moves still arrive here, and none may be lost.
+        """
+        if not (event.is_printable and event.character):
+            return
+        if event.character == " " and not self._typing_ahead:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typing_ahead = True
+        self.post_message(self.TypedAhead(event.character))
+
+    def on_descendant_focus(self) -> None:
+        self._typing_ahead = False
+
+    def on_focus(self) -> None:
+        self._typing_ahead = False
 
     # -- loading a transcript ------------------------------------------------------
 
