@@ -107,6 +107,22 @@ class ImportCancelled(Exception):
     """Raised inside the import thread to stop it when the app quits."""
 
 
+def _alt_digits_are_keys() -> None:
+    """Let the terminal's alt+1 … alt+9 reach the app as those keys.
+
+    Most terminals (xterm, GNOME Terminal, tmux …) send alt+digit as ESC
+    followed by the digit. Textual reads those sequences as the characters
+    macOS's Option key types (ESC 1 is "¡", ESC 2 "™" …, for WezTerm on a
+    Mac), so the goto_session bindings never fired and "¡" landed in the
+    prompt. Without the table entries, Textual's parser reports ESC + digit
+    as alt+digit. A "¡" typed as a character still arrives as "¡".
+    """
+    from textual import _ansi_sequences
+
+    for digit in "123456789":
+        _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{digit}", None)  # type: ignore[attr-defined]
+
+
 class ClaudeTUI(App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
@@ -229,6 +245,7 @@ class ClaudeTUI(App[None]):
         self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
         self.set_keymap(self.settings.keymap)
+        _alt_digits_are_keys()
         theme = self.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme

@@ -219,3 +219,14 @@ async def test_tab_moves_between_prompt_and_sidebar(tmp_path: Path) -> None:
         app.sidebar.filter_input.focus()
         await pilot.press("shift+tab")
         assert app.focused is pane.prompt
+
+
+def test_alt_digit_as_a_terminal_sends_it_is_the_session_key(tmp_path: Path) -> None:
+    """xterm, GNOME Terminal and tmux send alt+2 as ESC 2; Textual alone reads that as "™"."""
+    from textual._xterm_parser import XTermParser
+
+    make_app(tmp_path)  # the app makes Textual's parser read ESC + digit as alt+digit
+    parser = XTermParser()
+    keys = [*parser.feed("\x1b2"), *parser.feed("")]  # "" ends the input: no wait for more
+    assert [k.key for k in keys] == ["alt+2"]
+    assert [k.key for k in [*XTermParser().feed("¡x")]] == ["inverted_exclamation_mark", "x"]  # typed as text
