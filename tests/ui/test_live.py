@@ -82,6 +82,14 @@ async def stored_session(live_app: Callable[..., Any], prompt: str) -> Any:
     return key
 
 
+async def type_until_connected(pilot: Any, text: str) -> Any:
+    """Type ``text`` into the prompt on screen and wait until pre-connect has its CLI ready."""
+    await pilot.press(*text)
+    live = live_of(pilot.app)
+    await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+    return live
+
+
 async def turn_done(pilot: Any, view: Any = None, timeout: float = WAIT_S) -> None:
     app = pilot.app
     live = live_of(app, view)
@@ -447,9 +455,7 @@ async def test_typing_starts_the_cli_so_the_reply_does_not_wait_for_it(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         view = app.current_view
-        await pilot.press(*"hel")
-        live = live_of(app)
-        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        live = await type_until_connected(pilot, "hel")
         assert view.key is None and not fake_api.message_requests  # still a draft; nothing sent yet
         assert len(cli_children()) == 1
         await pilot.press(*"lo", "enter")
@@ -470,9 +476,7 @@ async def test_a_sent_draft_is_listed_at_once_while_its_first_reply_streams(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         view = app.current_view
-        await pilot.press(*"hel")
-        live = live_of(app)
-        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        await type_until_connected(pilot, "hel")
         await pilot.press(*"lo", "enter")
         await fake_api.wait_for_held(1, timeout=WAIT_S)
         await wait_until(pilot, lambda: view.key in app._by_key, WAIT_S, "listed while the reply streams")
@@ -522,9 +526,7 @@ async def test_typing_in_a_stored_session_resumes_its_cli_before_the_send(
         pane = again.pane_for(key)
         await wait_until(pilot, lambda: again.focused is pane.prompt, WAIT_S, "prompt focused")
         requests = len(fake_api.message_requests)
-        await pilot.press(*"which")
-        live = live_of(again)
-        await wait_until(pilot, lambda: live.state is not None and live.state.phase.value == "ready", WAIT_S, "connected")
+        await type_until_connected(pilot, "which")
         assert len(fake_api.message_requests) == requests  # nothing sent yet
         await pilot.press(*" word?", "enter")
         await turn_done(pilot)
