@@ -205,9 +205,12 @@ class ClaudeTUI(App[None]):
         import_on_start: bool = True,
         cwd: Path | None = None,
         engine_env: dict[str, str] | None = None,
+        style_cache: Path | None = None,
     ) -> None:
         """``cwd`` is where new sessions start (default: the current directory);
         ``engine_env`` is added to every Claude Code CLI's environment;
+        ``style_cache`` is a folder where parsed styles are kept between runs
+        (see css_cache; None: parse every time);
         ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
         super().__init__()
         self.db_path = Path(db_path)
@@ -244,6 +247,8 @@ class ClaudeTUI(App[None]):
         self._sidebar_hidden = False  # wide layout: user hid it
         self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
+        self._style_cache = style_cache
+        self._styles_loaded: tuple[Path | None, set[Any]] = (None, set())  # from which file, which entries
         self.set_keymap(self.settings.keymap)
         _alt_digits_are_keys()
         theme = self.settings.ui.theme
@@ -255,6 +260,13 @@ class ClaudeTUI(App[None]):
     # -- composition --------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
+        if self._style_cache is not None:
+            # Before the screen is registered: that is where the CSS is first parsed.
+            from . import css_cache
+
+            path = css_cache.cache_file(self._style_cache, self.stylesheet)
+            if path is not None:
+                self._styles_loaded = (path, css_cache.load(self.stylesheet, path))
         launch = None
         if self.resume is None:
             # The launch draft is part of the screen's first layout, not mounted
@@ -329,10 +341,25 @@ class ClaudeTUI(App[None]):
     def _first_frame_painted(self) -> None:
         """The garbage collector runs again if ``claude-tui`` started with it off
         (``cli.run_tui``). What start-up made lives as long as the app: frozen,
-        later full collections do not walk it again."""
+        later full collections do not walk it again. The styles parsed for
+        this frame are saved for the next start (if they were not loaded)."""
         if not gc.isenabled():
             gc.freeze()
             gc.enable()
+        if self._style_cache is not None:
+            from functools import partial
+
+            from . import css_cache
+
+            # Named by the variables the styles were parsed with now (a theme
+            # change in between starts a new parse cache, and a new file).
+            path = css_cache.cache_file(self._style_cache, self.stylesheet)
+            loaded_from, loaded = self._styles_loaded
+            entries = css_cache.snapshot(self.stylesheet, loaded if path == loaded_from else set())
+            if path is not None and entries is not None:
+                self.run_worker(
+                    partial(css_cache.save, entries, path), thread=True, group="style-cache", exit_on_error=False
+                )
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:

@@ -364,6 +364,7 @@ def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
         config_path=config_file,
         claude_config_dir=paths.claude_config_dir(),
         resume=resume,
+        style_cache=paths.cache_dir(),
     )
     app.run()
     return int(app.return_code or 0)

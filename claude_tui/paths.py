@@ -23,6 +23,13 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+def cache_dir() -> Path:
+    """Files claude-tui can lose at any time (parsed styles): the XDG cache folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def db_path(flag: str | None = None, configured: str | None = None) -> Path:
     """Flag > $CLAUDE_TUI_DB > ``[store] db`` in the config > default."""
     value = flag or os.environ.get("CLAUDE_TUI_DB") or configured
