@@ -351,7 +351,7 @@ async def _resume_target(ctx: Context) -> tuple[str, str]:
 
 def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
     # Start-up allocates a great deal (Textual, the CSS, the first screen) and
-    # frees little, so the collector's passes then are pure cost: about 30 ms
+    # frees little, so the collector's passes then are pure cost: about 20 ms
     # of the first frame. The app turns it back on once that frame is painted
     # (ClaudeTUI._first_frame_painted).
     gc.disable()

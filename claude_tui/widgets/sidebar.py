@@ -68,9 +68,7 @@ class Sidebar(Vertical):
         self.debounce = debounce
         self._timer: Timer | None = None
         self.filter_text = ""
-        self._import_box: Vertical | None = None
-        self._import_label: Static | None = None
-        self._import_bar: ProgressBar | None = None
+        self._import: tuple[Vertical, Static, ProgressBar] | None = None  # box, label, bar
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder="Filter titles and text", id="filter", compact=True, select_on_focus=False)
@@ -137,13 +135,14 @@ class Sidebar(Vertical):
     def show_import(self, done: int, total: int, label: str) -> None:
         """Show import progress; ``total`` 0 hides the box."""
         showing = total > 0 and done < total
-        if self._import_box is None:
+        if self._import is None:
             if not showing:
                 return
-            self._import_label = Static(Content(label), id="import-label")
-            self._import_bar = ProgressBar(total=max(total, 1), id="import-progress", show_eta=False, show_percentage=False)
-            self._import_box = Vertical(self._import_label, self._import_bar, id="import-box")
-            self.mount(self._import_box)
-        self._import_box.display = showing
-        self._import_label.update(Content(label))
-        self._import_bar.update(total=max(total, 1), progress=done)
+            text = Static(Content(label), id="import-label")
+            bar = ProgressBar(total=max(total, 1), id="import-progress", show_eta=False, show_percentage=False)
+            self._import = (Vertical(text, bar, id="import-box"), text, bar)
+            self.mount(self._import[0])
+        box, text, bar = self._import
+        box.display = showing
+        text.update(Content(label))
+        bar.update(total=max(total, 1), progress=done)

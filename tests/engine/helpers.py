@@ -110,13 +110,21 @@ def hanging_cli(tmp_path: Path) -> Path:
 
 
 def processes_named(cmdline: str) -> list[int]:
+    """Live processes running ``cmdline`` that this test process's engine started.
+
+    Any process on the machine counts, orphans included (a leaked CLI is no
+    longer our child), but only with our ``CLAUDE_TUI_OWNER`` mark: someone
+    else's ``sleep 60`` is not a leak of ours.
+    """
+    mark = f"CLAUDE_TUI_OWNER={os.getpid()}".encode()
     found = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 raw = Path(f"/proc/{name}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                environ = Path(f"/proc/{name}/environ").read_bytes().split(b"\0") if raw == cmdline else []
             except OSError:
                 continue
-            if raw == cmdline and alive(int(name)):
+            if raw == cmdline and mark in environ and alive(int(name)):
                 found.append(int(name))
     return found
