@@ -346,14 +346,16 @@ class Scene:
 
     def run_before(self) -> Step:
         async def run(pilot: Any) -> None:
+            from textual.widgets import Input
+
             from claude_tui.widgets.prompt import PromptArea
 
             await settle(pilot)
             for step in self.steps:
                 await step(pilot)
             await pilot.pause()
-            for prompt in pilot.app.query(PromptArea):
-                prompt.cursor_blink = False  # a steady cursor: the picture must not depend on timing
+            for box in [*pilot.app.query(PromptArea), *pilot.app.query(Input)]:
+                box.cursor_blink = False  # a steady cursor: the picture must not depend on timing
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
 

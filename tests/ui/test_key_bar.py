@@ -12,7 +12,7 @@ def shown(bar: KeyBar) -> list[str]:
     return [item.description for item in bar.items]
 
 
-async def test_key_bar_follows_focus_and_keymap(tmp_path: Path) -> None:
+async def test_key_bar_follows_the_bindings_and_the_keymap(tmp_path: Path) -> None:
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path, keymap={"toggle_sidebar": "ctrl+s"})
     async with app.run_test(size=(120, 36)) as pilot:
