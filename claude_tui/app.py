@@ -701,9 +701,9 @@ class ClaudeTUI(App[None]):
     def became_session(self, view: OpenView, key: SessionKey, title: str, cwd: Path) -> None:
         """A draft's first prompt went out: it is session ``key`` from now on.
 
-        It is listed at once, from what is known here: the store has its row
-        only once Claude Code wrote the first transcript line (the turn may
-        take minutes), and the row it has before that has no title yet.
+        It is listed at once, from what is known here: the store's row gets
+        its title and messages only when Claude Code's first transcript lines
+        are stored (the turn may take minutes); until then it is untitled.
         """
         view.key = key
         self._pane(view).set_key(key)
@@ -711,9 +711,9 @@ class ClaudeTUI(App[None]):
         if self.current_view is view:
             self.session_list.set_current(key)
         if key not in self._by_key:
-            from .store.metadata import SessionRow
+            from .store.metadata import SessionRow, iso_utc
 
-            now = self.clock().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            now = iso_utc(self.clock().isoformat())
             self._put_row(SessionRow(
                 session_id=key[1], project_key=key[0], cwd=str(cwd), title=title, custom_title=None,
                 last_prompt=title, model=None, git_branch=None, created_at=now, updated_at=now,
