@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -273,6 +274,16 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+@asynccontextmanager
+async def browsing(tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
+    """The app at 120x36 over the browse store (``browse_transcripts``), started and settled."""
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 async def open_and_settle(pilot: Any, key: tuple[str, str], uuid: str | None = None) -> None:

@@ -7,7 +7,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tests.ui.fixtures import build_store, browse_transcripts, make_app, screen_text, settle, wait_until
+from tests.ui.fixtures import browsing, build_store, browse_transcripts, make_app, screen_text, settle, wait_until
 
 
 async def test_theme_choice_is_saved_with_a_backup(tmp_path: Path) -> None:
@@ -78,10 +78,7 @@ def test_first_frame_leaves_the_engine_for_later(tmp_path: Path) -> None:
 
 
 async def test_palette_provider_matches_titles_literally(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         from textual.command import CommandPalette
 
         app.action_switch_session()

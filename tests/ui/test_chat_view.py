@@ -11,21 +11,15 @@ from claude_tui.transcript import Block, Message, conversation
 from claude_tui.widgets.chat_view import FIRST_PAINT, PAGE, WINDOW, ChatView, LoadEarlier
 from claude_tui.widgets.message import MessageView
 from tests.ui.fixtures import (
-    build_store,
-    browse_transcripts,
+    browsing,
     long_transcript,
-    make_app,
     open_and_settle,
-    settle,
     wait_until,
 )
 
 
 async def test_long_transcript_is_windowed_and_older_messages_load(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = long_transcript().key
         await open_and_settle(pilot, key)
         chat = app.pane_for(key).chat
@@ -174,10 +168,7 @@ async def test_a_long_session_opens_on_its_newest_part_and_reads_the_rest_on_scr
     import claude_tui.app as app_module
 
     monkeypatch.setattr(app_module, "TAIL_ENTRIES", 30)  # far fewer entries than the transcript has
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = long_transcript().key
         expected = conversation(long_transcript().entries)
         await open_and_settle(pilot, key)

@@ -8,6 +8,7 @@ from claude_tui.widgets.chat_view import ChatView
 from claude_tui.widgets.message import MessageView
 from claude_tui.widgets.session_list import HitItem, SessionItem
 from tests.ui.fixtures import (
+    browsing,
     LONG_SESSION,
     build_store,
     browse_transcripts,
@@ -23,10 +24,7 @@ def listed_titles(app) -> list[str]:
 
 
 async def test_filter_narrows_the_list_and_escape_restores_it(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         assert len(listed_titles(app)) == 10
         app.session_list.focus()  # the launch draft's prompt has focus at first
         await pilot.press(*"cart")  # typed in the list: goes to the filter box
@@ -59,10 +57,7 @@ async def test_typing_fast_runs_one_query(tmp_path: Path) -> None:
 
 
 async def test_full_text_hit_opens_session_at_the_message(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         app.session_list.focus()
         await pilot.press(*"unicor")  # a prefix: full text matches words as they are typed
         await wait_until(pilot, lambda: app.filter_done == "unicor", what="filter")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claude_tui.widgets.key_bar import KeyBar
-from tests.ui.fixtures import build_store, browse_transcripts, make_app, settle, wait_until
+from tests.ui.fixtures import browsing, build_store, browse_transcripts, make_app, settle, wait_until
 
 
 def shown(bar: KeyBar) -> list[str]:
@@ -31,10 +31,7 @@ async def test_key_bar_follows_the_bindings_and_the_keymap(tmp_path: Path) -> No
 
 
 async def test_clicking_a_key_presses_it(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         bar = app.screen.query_one(KeyBar)
         start, _end, item = next(s for s in bar.spans(bar.size.width) if s[2].description == "New")
         before = len(app.open_views)

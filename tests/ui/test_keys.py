@@ -6,6 +6,7 @@ from pathlib import Path
 
 from claude_tui.screens.help import HelpScreen
 from tests.ui.fixtures import (
+    browsing,
     build_store,
     browse_transcripts,
     long_transcript,
@@ -41,10 +42,7 @@ async def test_keymap_override_moves_a_binding(tmp_path: Path) -> None:
 
 
 async def test_open_session_navigation(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         # On launch a draft for the current directory is open, its prompt focused.
         assert [v.key for v in app.open_views] == [None]
         assert app.focused is app.pane_for_view(app.current_view).prompt
@@ -80,10 +78,7 @@ async def test_open_session_navigation(tmp_path: Path) -> None:
 
 
 async def test_reopening_an_open_session_switches_to_it(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         await open_and_settle(pilot, turn_transcript().key)
         await open_and_settle(pilot, markup_transcript().key)
         await open_and_settle(pilot, turn_transcript().key)
@@ -92,10 +87,7 @@ async def test_reopening_an_open_session_switches_to_it(tmp_path: Path) -> None:
 
 
 async def test_mouse_click_opens_a_session(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         listing = app.session_list
         row = next(i for i, r in enumerate(listing.rows) if getattr(r, "key", None) == turn_transcript().key)
         y = listing._starts[row]
@@ -170,10 +162,7 @@ async def test_switching_sessions_keeps_typing_in_the_one_on_screen(tmp_path: Pa
 async def test_typing_in_the_conversation_goes_to_the_prompt(tmp_path: Path) -> None:
     from textual import events
 
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = turn_transcript().key
         await open_and_settle(pilot, key)
         pane = app.pane_for(key)
@@ -192,10 +181,7 @@ async def test_typing_in_the_conversation_goes_to_the_prompt(tmp_path: Path) -> 
 
 
 async def test_tab_moves_between_prompt_and_sidebar(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = turn_transcript().key  # a turn with thinking and tool blocks (focusable folds)
         await open_and_settle(pilot, key)
         pane = app.pane_for(key)

@@ -6,14 +6,11 @@ from pathlib import Path
 
 from claude_tui.literal import literal, safe_line, safe_text
 from tests.ui.fixtures import (
-    build_store,
-    browse_transcripts,
-    make_app,
+    browsing,
     markup_transcript,
     open_and_settle,
     screen_styles,
     screen_text,
-    settle,
 )
 
 
@@ -34,10 +31,7 @@ def test_literal_content_never_parses_markup() -> None:
 
 
 async def test_markup_and_escapes_render_literally(tmp_path: Path) -> None:
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         await open_and_settle(pilot, markup_transcript().key)
         text = screen_text(app)
         # The prompt, the reply, the sidebar title, the branch and the tab all show the characters.

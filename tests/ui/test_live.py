@@ -70,6 +70,12 @@ async def send(pilot: Any, text: str) -> None:
     await pilot.press("enter")
 
 
+async def send_until_held(pilot: Any, fake_api: FakeAnthropicAPI, text: str) -> None:
+    """Send ``text`` and wait until the test API holds its reply mid-stream (a queued stall)."""
+    await send(pilot, text)
+    await fake_api.wait_for_held(1, timeout=WAIT_S)
+
+
 async def stored_session(live_app: Callable[..., Any], prompt: str) -> Any:
     """Run one app through one turn of a new session; returns its key (the app has quit)."""
     app = live_app()
@@ -117,8 +123,7 @@ async def test_launch_focuses_a_draft_and_a_reply_streams_then_renders_in_full(
         await ready(pilot)
         view = app.current_view
         assert view.key is None and app.focused is app.pane_for_view(view).prompt
-        await send(pilot, "show me code")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "show me code")
         reply = app.pane_for_view(view).query_one(StreamingReply)
         # Mid-stream: the first deltas are on screen, the turn is still open.
         await wait_until(pilot, lambda: "Here is the" in streamed(reply), WAIT_S, "first deltas")
@@ -195,8 +200,7 @@ async def test_prompt_sent_while_streaming_is_queued_then_sent_when_the_turn_end
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "first question")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "first question")
         await send(pilot, "second question")
         pane = app.pane_for_view(app.current_view)
         await wait_until(pilot, lambda: pane.query(QueuedPrompt), WAIT_S, "queued")
@@ -218,8 +222,7 @@ async def test_queued_prompt_can_be_taken_back_and_edited(
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "slow one")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "slow one")
         await send(pilot, "draft two")
         pane = app.pane_for_view(app.current_view)
         await wait_until(pilot, lambda: pane.query(QueuedPrompt), WAIT_S, "queued")
@@ -267,8 +270,7 @@ async def test_permission_for_a_background_session_waits_for_the_user_to_switch(
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         background = app.current_view
-        await send(pilot, "write later.txt")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "write later.txt")
         await pilot.press("ctrl+n")
         await pilot.pause()
         fake_api.release()  # the tool use arrives while another session is on screen
@@ -291,8 +293,7 @@ async def test_ctrl_q_while_streaming_quits_at_once_and_leaves_no_cli(
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "never ending")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "never ending")
         worker = live_of(app).worker
         pid = worker.pid
         assert pid is not None and alive(pid) and cli_children()
@@ -329,8 +330,7 @@ async def test_escape_interrupts_and_retry_sends_the_prompt_again_only_when_aske
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "tell me a story")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "tell me a story")
         await wait_until(pilot, lambda: app.check_action("interrupt", ()), WAIT_S, "interruptible")
         await pilot.press("escape")
         await turn_done(pilot)
@@ -374,8 +374,7 @@ async def test_ctrl_w_disconnects_the_session_and_it_stays_in_the_list(
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "close me mid-reply")
-        await fake_api.wait_for_held(1, timeout=WAIT_S)
+        await send_until_held(pilot, fake_api, "close me mid-reply")
         view = app.current_view
         key, pid = view.key, live_of(app).worker.pid
         await pilot.press("ctrl+w")

@@ -9,7 +9,7 @@ from pathlib import Path
 from claude_tui.store import SessionRow
 from claude_tui.widgets.marker import Marker
 from claude_tui.widgets.session_list import GroupRow, SessionItem, build_rows, relative_time
-from tests.ui.fixtures import FIXED_NOW, make_app, screen_text, settle, turn_transcript
+from tests.ui.fixtures import browsing, FIXED_NOW, make_app, screen_text, settle, turn_transcript
 
 
 def session_row(**values: object) -> SessionRow:
@@ -64,12 +64,7 @@ def test_relative_time() -> None:
 
 
 async def test_markers_render_from_the_app_dict(tmp_path: Path) -> None:
-    from tests.ui.fixtures import browse_transcripts, build_store
-
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = turn_transcript().key
         app.set_marker(key, Marker.NEEDS_PERMISSION)
         await pilot.pause()

@@ -12,7 +12,7 @@ from claude_tui.widgets import streaming_reply as sr
 from claude_tui.widgets.chat_view import ChatView
 from claude_tui.widgets.pacing import InputPacing
 from tests.ui.test_chat_view import ChatApp
-from tests.ui.fixtures import wait_until
+from tests.ui.fixtures import browsing, wait_until
 
 PARAGRAPH = " ".join(["word"] * 60) + ".\n\n"
 
@@ -114,12 +114,9 @@ def test_merge_deltas_joins_runs_of_one_block_only() -> None:
 async def test_a_burst_of_engine_events_wakes_the_pane_once(tmp_path, monkeypatch) -> None:
     from claude_tui.engine.events import TextDelta
     from claude_tui.widgets.session_pane import SessionPane
-    from tests.ui.fixtures import build_store, browse_transcripts, long_transcript, make_app, open_and_settle, settle
+    from tests.ui.fixtures import long_transcript, open_and_settle
 
-    await build_store(tmp_path / "sessions.db", browse_transcripts())
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+    async with browsing(tmp_path) as (app, pilot):
         key = long_transcript().key
         await open_and_settle(pilot, key)
         pane = app.pane_for(key)
