@@ -9,9 +9,9 @@ and hands it back to the next start before anything is parsed.
 It is a cache and nothing more: a missing, stale, unreadable or foreign file
 is ignored (the CSS is parsed as usual) and replaced on the next save. The
 file lives in the user's cache folder (mode 0600); it is a pickle, so it is
-only ever read from there. It uses Textual's parse cache
-(``Stylesheet._parse_cache``), which is not a public API: if that is not
-there, nothing is loaded or saved.
+only ever read from there. It uses Textual's parse cache, which is not a
+public API (see ``compat``): if that is not there, nothing is loaded or
+saved.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import pickle
 import sys
 from pathlib import Path
 from typing import Any
+
+from . import compat
 
 FORMAT = 1
 
@@ -35,13 +37,15 @@ def cache_file(folder: Path, stylesheet: Any) -> Path | None:
     """
     from textual.css import parse
 
+    variables = compat.stylesheet_variables(stylesheet)
+    if variables is None:
+        return None
     try:
-        variables = sorted(stylesheet._variables.items())
         parser = Path(parse.__file__)
         stat = parser.stat()
     except Exception:  # noqa: BLE001 - not this Textual's stylesheet: no cache
         return None
-    key = repr((FORMAT, str(parser), stat.st_size, stat.st_mtime_ns, sys.version, variables))
+    key = repr((FORMAT, str(parser), stat.st_size, stat.st_mtime_ns, sys.version, sorted(variables.items())))
     return folder / f"styles-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
 
 
@@ -50,8 +54,10 @@ def load(stylesheet: Any, path: Path) -> set[Any]:
 
     Returns the cache keys it loaded (empty if there was nothing usable).
     """
+    cache = compat.parse_cache(stylesheet)
+    if cache is None:
+        return set()
     try:
-        cache = stylesheet._parse_cache
         entries = pickle.loads(path.read_bytes())
         if not isinstance(entries, dict):
             return set()
@@ -66,8 +72,10 @@ def load(stylesheet: Any, path: Path) -> set[Any]:
 
 def snapshot(stylesheet: Any, loaded: set[Any]) -> dict[Any, Any] | None:
     """What to save (taken on the app's thread), or None if the file already has it all."""
+    cache = compat.parse_cache(stylesheet)
+    if cache is None:
+        return None
     try:
-        cache = stylesheet._parse_cache
         entries = {key: cache[key] for key in list(cache.keys())}
     except Exception:  # noqa: BLE001 - not this Textual's stylesheet: no cache
         return None

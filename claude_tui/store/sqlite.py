@@ -23,6 +23,7 @@ import aiosqlite
 
 from . import migrations
 from .metadata import DISPLAY_TITLE_SQL, MetadataFold, SessionRow, derive_title
+from .summary import summary_info
 from .search import fts_query
 from .text import searchable_text
 
@@ -322,7 +323,6 @@ class SqliteSessionStore:
     async def _fold_session(self, key: SessionKey, entries: list[dict[str, Any]], mtime: int) -> None:
         """Fold new main-transcript entries into the summary sidecar and session row."""
         from claude_agent_sdk import fold_session_summary
-        from claude_agent_sdk._internal.session_summary import summary_entry_to_sdk_info
 
         pk, sid = key["project_key"], key["session_id"]
         prev_rows = await self._rows(
@@ -341,7 +341,7 @@ class SqliteSessionStore:
             " data=excluded.data",
             (pk, sid, mtime, json.dumps(summary["data"], ensure_ascii=False)),
         )
-        info = summary_entry_to_sdk_info(summary, None)
+        info = summary_info(summary["data"])
 
         row = await self._rows(
             "SELECT cwd, model, created_at, updated_at, message_count, last_assistant_id"

@@ -19,6 +19,8 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from .. import compat
+
 if TYPE_CHECKING:
     from textual.widget import Widget
 
@@ -73,19 +75,7 @@ def paint_now(widget: Widget) -> bool:
     Textual's compositor directly; if that is not there (another Textual),
     the key is drawn with the next frame as before. True if it drew.
     """
-    try:
-        screen = widget.screen
-        app = widget.app
-        if app._batch_count or not screen.is_current:
-            return False
-        compositor = screen._compositor
-        if widget not in compositor.visible_widgets:
-            return False
-        compositor.update_widgets({widget})
-        screen._compositor_refresh()
-    except AttributeError:
-        return False
-    return True
+    return compat.paint_widget_now(widget)
 
 
 pacing = InputPacing()

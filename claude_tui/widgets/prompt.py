@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
+from .. import compat
 from .pacing import paint_now, pacing
 
 NEWLINE_KEYS = {"shift+enter", "alt+enter", "ctrl+j"}
@@ -130,7 +131,7 @@ class PromptArea(TextArea):
                 event.prevent_default()
                 return
         self._painted_now = False
-        await super()._on_key(event)
+        await compat.text_area_key(PromptArea, self, event)  # the text area's own insert / move
         if not self._painted_now:  # not an edit (or not drawn at once): it shows with the next frame
             self.call_after_refresh(pacing.input_painted)
 

@@ -1,0 +1,132 @@
+"""Every use of a non-public part of Textual or claude-agent-sdk, in one place.
+
+claude-tui reaches into a few private parts of its two big dependencies,
+each for a measured speed-up or a fix that has no public hook. They are all
+here, so an upgrade is checked in one file, and each has a fallback that
+keeps the app working when the private part is gone or renamed (losing at
+most the speed-up or the fix). ``tests/test_compat.py`` takes each private
+part away and checks its fallback.
+
+Nothing here imports Textual or the SDK at module level: the engine (which
+never uses Textual) imports this module too, and start-up stays lazy.
+
+| private part | used for | fallback |
+|---|---|---|
+| ``textual._ansi_sequences.ANSI_SEQUENCES_KEYS`` | ESC + digit read as alt+digit | alt+digit works only where the terminal sends it as a key |
+| ``Stylesheet._parse_cache``, ``Stylesheet._variables`` | parsed styles kept between runs | CSS parsed on every start |
+| ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
+| ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
+| ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
+| ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by the worker's mark in the CLI's environment |
+| ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+# -- Textual ------------------------------------------------------------------------
+
+
+def read_esc_digit_as_alt_digit() -> bool:
+    """Let a terminal's alt+1 … alt+9 (sent as ESC + digit) reach the app as those keys.
+
+    Textual's sequence table maps ESC + digit to the characters macOS's
+    Option key types ("¡", "™" …), so alt+digit bindings never fire from
+    xterm, GNOME Terminal or tmux. Without those entries Textual's parser
+    reports ESC + digit as alt+digit. True if the table was found.
+    """
+    try:
+        from textual import _ansi_sequences
+
+        table = _ansi_sequences.ANSI_SEQUENCES_KEYS
+        for digit in "123456789":
+            table.pop(f"\x1b{digit}", None)
+    except Exception:  # noqa: BLE001 - another Textual: alt+digit works where the terminal sends it as a key
+        return False
+    return True
+
+
+def parse_cache(stylesheet: Any) -> Any | None:
+    """The stylesheet's cache of parsed CSS (an LRU with ``keys``, ``set``,
+    ``maxsize`` and item access), or None on a Textual without it."""
+    cache = getattr(stylesheet, "_parse_cache", None)
+    needed = ("keys", "set", "maxsize", "__getitem__")
+    return cache if cache is not None and all(hasattr(cache, name) for name in needed) else None
+
+
+def stylesheet_variables(stylesheet: Any) -> dict[str, str] | None:
+    """The theme variables the stylesheet parses with, or None if not found."""
+    variables = getattr(stylesheet, "_variables", None)
+    return dict(variables) if isinstance(variables, dict) else None
+
+
+def paint_widget_now(widget: Any) -> bool:
+    """Draw ``widget``'s cells now at the place the last layout gave it.
+
+    Uses the screen's compositor directly; False (nothing drawn, the next
+    frame draws it) when the widget is not on screen, an update batch is open,
+    or this Textual has no such compositor.
+    """
+    try:
+        screen = widget.screen
+        if widget.app._batch_count or not screen.is_current:
+            return False
+        compositor = screen._compositor
+        if widget not in compositor.visible_widgets:
+            return False
+        compositor.update_widgets({widget})
+        screen._compositor_refresh()
+    except AttributeError:
+        return False
+    return True
+
+
+async def text_area_key(cls: type, widget: Any, event: Any) -> None:
+    """Run the key handler of ``cls``'s parent classes (TextArea's ``_on_key``)
+    for ``widget``: the insert, delete and move a key does in a text area.
+
+    Textual's docs show overriding ``_on_key`` as the way to extend TextArea.
+    If a later Textual handles keys elsewhere, there is nothing to forward to:
+    its own handler runs through normal dispatch.
+    """
+    handler = getattr(super(cls, widget), "_on_key", None)
+    if handler is not None:
+        await handler(event)
+
+
+def anchor_released(widget: Any) -> bool:
+    """Whether the reader scrolled an anchored widget away from its bottom."""
+    released = getattr(widget, "_anchor_released", None)
+    if isinstance(released, bool):
+        return released
+    try:
+        return widget.scroll_y < widget.max_scroll_y
+    except AttributeError:
+        return False
+
+
+# -- claude-agent-sdk ---------------------------------------------------------------
+
+
+def sdk_client_pid(client: Any) -> int | None:
+    """The pid of the CLI a connected ``ClaudeSDKClient`` runs, or None."""
+    transport = getattr(client, "_transport", None) if client is not None else None
+    pid = getattr(getattr(transport, "_process", None), "pid", None)
+    return pid if isinstance(pid, int) else None
+
+
+def sdk_tracked_cli_pids() -> set[int]:
+    """Pids of CLI processes the SDK still tracks as running (it only SIGTERMs
+    them at exit). Never imports the SDK just for this; empty if not found."""
+    module = sys.modules.get("claude_agent_sdk._internal.transport.subprocess_cli")
+    pids: set[int] = set()
+    try:
+        for proc in list(getattr(module, "_ACTIVE_CHILDREN", ())):
+            pid = getattr(proc, "pid", None)
+            if isinstance(pid, int) and getattr(proc, "returncode", None) is None:
+                pids.add(pid)
+    except Exception:  # noqa: BLE001 - SDK changed: the other sources suffice
+        return set()
+    return pids

@@ -1,0 +1,132 @@
+"""Each private Textual / SDK part claude-tui uses, taken away: its fallback keeps things working.
+
+``claude_tui.compat`` is the one place that touches them; these tests run
+each wrapper against the real part (it is there in the pinned versions) and
+against a stand-in without it (as after an upgrade that renamed it).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+import pytest
+
+from claude_tui import compat, css_cache
+
+
+class Bare:
+    """An object with none of the private attributes."""
+
+
+# -- Textual ------------------------------------------------------------------------
+
+
+def test_esc_digit_table_is_found_in_this_textual() -> None:
+    from textual import _ansi_sequences
+
+    assert compat.read_esc_digit_as_alt_digit() is True
+    assert "\x1b1" not in _ansi_sequences.ANSI_SEQUENCES_KEYS
+
+
+def test_esc_digit_without_the_table_is_a_no_op(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual import _ansi_sequences
+
+    monkeypatch.delattr(_ansi_sequences, "ANSI_SEQUENCES_KEYS")
+    assert compat.read_esc_digit_as_alt_digit() is False
+
+
+def test_style_cache_real_stylesheet_and_fallback(tmp_path: Any) -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    sheet = Stylesheet(variables={"primary": "#123456"})
+    assert compat.parse_cache(sheet) is not None
+    assert compat.stylesheet_variables(sheet) == {"primary": "#123456"}
+    # without the private parts: no cache file, nothing loaded, nothing to save
+    assert compat.parse_cache(Bare()) is None and compat.stylesheet_variables(Bare()) is None
+    assert css_cache.cache_file(tmp_path, Bare()) is None
+    assert css_cache.load(Bare(), tmp_path / "x.pickle") == set()
+    assert css_cache.snapshot(Bare(), set()) is None
+
+
+def test_paint_now_without_a_compositor_says_it_did_not_draw() -> None:
+    widget = types.SimpleNamespace(screen=types.SimpleNamespace(is_current=True), app=types.SimpleNamespace(_batch_count=0))
+    assert compat.paint_widget_now(widget) is False
+    assert compat.paint_widget_now(Bare()) is False
+
+
+async def test_text_area_key_forwards_to_the_parent_handler_or_to_nothing() -> None:
+    seen: list[str] = []
+
+    class Parent:
+        async def _on_key(self, event: str) -> None:
+            seen.append(event)
+
+    class Child(Parent):
+        pass
+
+    class Orphan:
+        pass
+
+    await compat.text_area_key(Child, Child(), "a")
+    await compat.text_area_key(Orphan, Orphan(), "b")  # a Textual without _on_key: nothing to forward to
+    assert seen == ["a"]
+
+
+def test_text_area_still_has_the_key_handler_we_extend() -> None:
+    from textual.widgets import TextArea
+
+    assert callable(getattr(TextArea, "_on_key", None))
+
+
+def test_anchor_released_real_widget_and_fallback() -> None:
+    from textual.widget import Widget
+
+    widget = Widget()
+    assert compat.anchor_released(widget) is False
+    widget.release_anchor()
+    assert compat.anchor_released(widget) is True
+    scrolled_up = types.SimpleNamespace(scroll_y=3, max_scroll_y=10)
+    at_bottom = types.SimpleNamespace(scroll_y=10, max_scroll_y=10)
+    assert compat.anchor_released(scrolled_up) is True
+    assert compat.anchor_released(at_bottom) is False
+    assert compat.anchor_released(Bare()) is False
+
+
+# -- claude-agent-sdk ---------------------------------------------------------------
+
+
+def test_client_pid_from_the_transport_or_none() -> None:
+    client = types.SimpleNamespace(_transport=types.SimpleNamespace(_process=types.SimpleNamespace(pid=4242)))
+    assert compat.sdk_client_pid(client) == 4242
+    assert compat.sdk_client_pid(Bare()) is None
+    assert compat.sdk_client_pid(None) is None
+
+
+def test_sdk_client_still_keeps_its_transport_where_we_look() -> None:
+    from claude_agent_sdk import ClaudeSDKClient
+
+    client = ClaudeSDKClient()
+    assert hasattr(client, "_transport")
+
+
+def test_tracked_pids_from_the_sdk_or_empty(monkeypatch: pytest.MonkeyPatch) -> None:
+    name = "claude_agent_sdk._internal.transport.subprocess_cli"
+    running = types.SimpleNamespace(pid=101, returncode=None)
+    ended = types.SimpleNamespace(pid=102, returncode=0)
+    monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(_ACTIVE_CHILDREN=[running, ended]))
+    assert compat.sdk_tracked_cli_pids() == {101}
+    monkeypatch.setitem(sys.modules, name, types.SimpleNamespace())  # renamed
+    assert compat.sdk_tracked_cli_pids() == set()
+    monkeypatch.setitem(sys.modules, name, types.SimpleNamespace(_ACTIVE_CHILDREN=42))  # changed shape
+    assert compat.sdk_tracked_cli_pids() == set()
+    monkeypatch.delitem(sys.modules, name)  # never imported
+    assert compat.sdk_tracked_cli_pids() == set()
+
+
+def test_the_sdk_still_tracks_children_where_we_look() -> None:
+    import importlib
+
+    module = importlib.import_module("claude_agent_sdk._internal.transport.subprocess_cli")
+    assert hasattr(module, "_ACTIVE_CHILDREN")
