@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .metadata import SessionRow
     from .migrations import NewerSchemaError
-    from .sqlite import ImportState, SearchHit, SqliteSessionStore, StoreError, open_store
+    from .app_data import ImportState, SearchHit
+    from .sqlite import SqliteSessionStore, StoreError, open_store
 
 _WHERE = {
     "SessionRow": ".metadata",
     "NewerSchemaError": ".migrations",
-    "ImportState": ".sqlite",
-    "SearchHit": ".sqlite",
+    "ImportState": ".app_data",
+    "SearchHit": ".app_data",
     "SqliteSessionStore": ".sqlite",
     "StoreError": ".sqlite",
     "open_store": ".sqlite",

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .sqlite import ImportState, SqliteSessionStore
+from .app_data import ImportState
+from .sqlite import SqliteSessionStore
 
 HEAD_BYTES = 4096
 CHUNK_BYTES = 4 * 1024 * 1024

@@ -1,0 +1,340 @@
+"""The app's own data in the store: session rows for the sidebar and ``ls``,
+full-text search, pins and titles, context files, per-session overrides, and
+the importer's bookmarks.
+
+A mixin of ``SqliteSessionStore``, kept apart from the SDK's ``SessionStore``
+protocol (``sqlite.py``) because it changes with the app's features while the
+protocol changes with the SDK. It uses the store's connection helpers
+(``_rows``, ``_write``, ``_transcript_id``, ``_delete_locked``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from .metadata import DISPLAY_TITLE_SQL, SessionRow
+from .search import fts_query
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    import aiosqlite
+    from claude_agent_sdk.types import SessionKey
+
+MIN_PREFIX = 8
+
+
+@dataclass
+class SearchHit:
+    """A full-text match: the session and the entry (message) that matched."""
+
+    session_id: str
+    project_key: str
+    entry_id: int
+    uuid: str | None
+    snippet: str
+
+
+@dataclass
+class ImportState:
+    """Where the importer stopped in one transcript file."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    offset: int
+    head_hash: str
+    bad_lines: int = 0
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class AppData:
+    """Queries and writes of the app's own session data (see the module docstring)."""
+
+    _conn: aiosqlite.Connection
+
+    if TYPE_CHECKING:
+
+        async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+        async def _write(self, work: Callable[[], Awaitable[Any]]) -> Any: ...
+        async def _transcript_id(self, key: SessionKey) -> int | None: ...
+        async def _delete_locked(self, key: SessionKey) -> None: ...
+
+    # -- sessions for the UI and CLI ---------------------------------------------
+
+    async def sessions(
+        self,
+        *,
+        search: str | None = None,
+        cwd: str | None = None,
+        limit: int | None = None,
+        include_empty: bool = False,
+    ) -> list[SessionRow]:
+        """Sessions, pinned first, then newest ``updated_at`` first.
+
+        ``search`` matches every word literally, in titles or message text.
+        """
+        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty)
+        return [SessionRow.from_row(r) for r in rows]
+
+    async def sessions_json(
+        self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        """``sessions()`` as JSON object texts made by SQLite (fast for ``ls --json``)."""
+        rows = await self._session_query(SessionRow.JSON_SQL, search, cwd, limit, False)
+        return [r[0] for r in rows]
+
+    async def _session_query(
+        self,
+        select: str,
+        search: str | None,
+        cwd: str | None,
+        limit: int | None,
+        include_empty: bool,
+    ) -> list[tuple[Any, ...]]:
+        where = ["1=1"] if include_empty else ["s.message_count > 0"]
+        params: list[Any] = []
+        if cwd is not None:
+            where.append("s.cwd = ?")
+            params.append(cwd)
+        if search is not None:
+            words = search.split()
+            match = fts_query(search)
+            if not match:
+                return []
+            title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\'" for _ in words)
+            # The MATCH is a non-correlated IN: SQLite runs it once into a
+            # temporary index. (A correlated EXISTS re-ran it per session:
+            # tens of seconds for a word found in thousands of sessions.)
+            # It reads only matching rowids from the FTS index and maps them
+            # through the narrow message_transcripts table: reading
+            # message_fts.transcript_id would load each hit's content row,
+            # message text and all (slow with a cold page cache).
+            where.append(
+                f"(({title_like}) OR (SELECT t.id FROM transcripts t"
+                " WHERE t.project_key = s.project_key AND t.session_id = s.session_id"
+                " AND t.subpath = '') IN (SELECT m.transcript_id FROM message_fts f"
+                " JOIN message_transcripts m ON m.entry_id = f.rowid"
+                " WHERE f.message_fts MATCH ?))"
+            )
+            params.extend(f"%{_like_escape(w)}%" for w in words)
+            params.append(match)
+        sql = (
+            f"SELECT {select} FROM sessions s WHERE {' AND '.join(where)}"
+            " ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return await self._rows(sql, params)
+
+    async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:
+        """Sessions whose id is ``id_or_prefix`` or starts with it (>= 8 chars)."""
+        text = id_or_prefix.strip().lower()
+        if len(text) < MIN_PREFIX:
+            return []
+        rows = await self._rows(
+            f"SELECT {SessionRow.COLUMNS} FROM sessions WHERE session_id = ?", (text,)
+        )
+        if not rows:
+            rows = await self._rows(
+                f"SELECT {SessionRow.COLUMNS} FROM sessions WHERE session_id >= ?"
+                " AND session_id < ? ORDER BY session_id LIMIT 20",
+                (text, text + "\uffff"),
+            )
+        return [SessionRow.from_row(r) for r in rows]
+
+    async def session(self, project_key: str, session_id: str) -> SessionRow | None:
+        rows = await self._rows(
+            f"SELECT {SessionRow.COLUMNS} FROM sessions WHERE project_key=? AND session_id=?",
+            (project_key, session_id),
+        )
+        return SessionRow.from_row(rows[0]) if rows else None
+
+    async def ensure_session(self, project_key: str, session_id: str, cwd: str) -> None:
+        """Record a new session as soon as its CLI reports it (before its first
+        transcript line lands), so it is known to the store at once."""
+        now = _now_iso()
+
+        async def work() -> None:
+            await self._conn.execute(
+                "INSERT OR IGNORE INTO sessions (project_key, session_id, cwd, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?)",
+                (project_key, session_id, cwd, now, now),
+            )
+
+        await self._write(work)
+
+    async def update_session(self, project_key: str, session_id: str, **fields: Any) -> None:
+        """Set app-owned fields: custom_title, pinned, archived, last_error."""
+        allowed = {"custom_title", "pinned", "archived", "last_error"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not app-owned session fields: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name}=?" for name in fields)
+
+        async def work() -> None:
+            await self._conn.execute(
+                f"UPDATE sessions SET {assignments} WHERE project_key=? AND session_id=?",
+                (*fields.values(), project_key, session_id),
+            )
+
+        await self._write(work)
+
+    async def delete_session(self, project_key: str, session_id: str) -> None:
+        """Delete a session for good: a tombstone keeps the importer from reviving it."""
+
+        async def work() -> None:
+            await self._delete_locked({"project_key": project_key, "session_id": session_id})
+            await self._conn.execute(
+                "INSERT OR REPLACE INTO tombstones (session_id, deleted_at) VALUES (?, ?)",
+                (session_id, _now_iso()),
+            )
+
+        await self._write(work)
+
+    async def tombstoned(self, session_ids: Iterable[str]) -> set[str]:
+        ids = list(session_ids)
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = await self._rows(
+                f"SELECT session_id FROM tombstones WHERE session_id IN ({marks})", chunk
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+    async def search_messages(
+        self, text: str, *, limit: int = 50, prefix: bool = False
+    ) -> list[SearchHit]:
+        """Newest messages whose text holds every word of ``text`` (literally)."""
+        match = fts_query(text, prefix=prefix)
+        if not match:
+            return []
+        rows = await self._rows(
+            "SELECT t.session_id, t.project_key, e.id, e.uuid,"
+            " snippet(message_fts, 0, '', '', '\u2026', 12)"
+            " FROM message_fts f JOIN entries e ON e.id = f.rowid"
+            " JOIN transcripts t ON t.id = f.transcript_id"
+            " WHERE f.message_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?",
+            (match, limit),
+        )
+        return [SearchHit(*r) for r in rows]
+
+    async def uuidless_entries(self, key: SessionKey) -> list[str]:
+        """Stored entries without a uuid, as JSON text (for re-import dedup)."""
+        tid = await self._transcript_id(key)
+        if tid is None:
+            return []
+        rows = await self._rows(
+            "SELECT data FROM entries WHERE transcript_id=? AND uuid IS NULL ORDER BY id", (tid,)
+        )
+        return [r[0] for r in rows]
+
+    # -- context files and overrides ---------------------------------------------
+
+    async def context_files(self, project_key: str, session_id: str) -> list[tuple[str, str]]:
+        return [
+            (p, a)
+            for p, a in await self._rows(
+                "SELECT path, added_at FROM context_files WHERE project_key=? AND session_id=?"
+                " ORDER BY added_at, path",
+                (project_key, session_id),
+            )
+        ]
+
+    async def set_context_file(
+        self, project_key: str, session_id: str, path: str, *, attached: bool = True
+    ) -> None:
+        async def work() -> None:
+            if attached:
+                await self._conn.execute(
+                    "INSERT OR IGNORE INTO context_files (project_key, session_id, path, added_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (project_key, session_id, path, _now_iso()),
+                )
+            else:
+                await self._conn.execute(
+                    "DELETE FROM context_files WHERE project_key=? AND session_id=? AND path=?",
+                    (project_key, session_id, path),
+                )
+
+        await self._write(work)
+
+    async def overrides(self, project_key: str, session_id: str) -> dict[str, Any]:
+        rows = await self._rows(
+            "SELECT model, system_prompt, timeouts FROM session_overrides"
+            " WHERE project_key=? AND session_id=?",
+            (project_key, session_id),
+        )
+        if not rows:
+            return {}
+        model, system_prompt, timeouts = rows[0]
+        result: dict[str, Any] = {"timeouts": json.loads(timeouts) if timeouts else {}}
+        if model:
+            result["model"] = model
+        if system_prompt:
+            result["system_prompt"] = system_prompt
+        return result
+
+    async def set_overrides(
+        self,
+        project_key: str,
+        session_id: str,
+        *,
+        model: str | None = None,
+        system_prompt: str | None = None,
+        timeouts: dict[str, float] | None = None,
+    ) -> None:
+        async def work() -> None:
+            await self._conn.execute(
+                "INSERT INTO session_overrides (project_key, session_id, model, system_prompt,"
+                " timeouts) VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_key, session_id)"
+                " DO UPDATE SET model=excluded.model, system_prompt=excluded.system_prompt,"
+                " timeouts=excluded.timeouts",
+                (project_key, session_id, model, system_prompt, json.dumps(timeouts or {})),
+            )
+
+        await self._write(work)
+
+    # -- importer bookkeeping ------------------------------------------------------
+
+    async def import_states(self) -> dict[str, ImportState]:
+        rows = await self._rows(
+            "SELECT path, size, mtime_ns, inode, offset, head_hash, bad_lines FROM import_files"
+        )
+        return {r[0]: ImportState(*r) for r in rows}
+
+    async def save_import_state(self, state: ImportState) -> None:
+        await self._write(lambda: self._save_import_state(state))
+
+    async def _save_import_state(self, state: ImportState) -> None:
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO import_files"
+            " (path, size, mtime_ns, inode, offset, head_hash, bad_lines)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                state.path,
+                state.size,
+                state.mtime_ns,
+                state.inode,
+                state.offset,
+                state.head_hash,
+                state.bad_lines,
+            ),
+        )
