@@ -19,11 +19,13 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
 | ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by the worker's mark in the CLI's environment |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
+| ``claude_agent_sdk/_bundled/claude`` | the CLI the SDK runs, for login, ``--where`` and the pass-through | ``claude`` on PATH, as the SDK itself falls back to |
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 # -- Textual ------------------------------------------------------------------------
@@ -130,3 +132,22 @@ def sdk_tracked_cli_pids() -> set[int]:
     except Exception:  # noqa: BLE001 - SDK changed: the other sources suffice
         return set()
     return pids
+
+
+def bundled_cli_path() -> Path | None:
+    """The Claude Code executable inside the SDK's wheel (the one the SDK runs),
+    found without importing the SDK; else ``claude`` on PATH; else None."""
+    import importlib.util
+    import shutil
+
+    name = "claude.exe" if sys.platform == "win32" else "claude"
+    try:
+        spec = importlib.util.find_spec("claude_agent_sdk")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        bundled = Path(spec.origin).parent / "_bundled" / name
+        if bundled.is_file():
+            return bundled
+    found = shutil.which("claude")
+    return Path(found) if found else None

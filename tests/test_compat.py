@@ -130,3 +130,19 @@ def test_the_sdk_still_tracks_children_where_we_look() -> None:
 
     module = importlib.import_module("claude_agent_sdk._internal.transport.subprocess_cli")
     assert hasattr(module, "_ACTIVE_CHILDREN")
+
+
+def test_bundled_cli_is_found_and_falls_back_to_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    import importlib.util
+    import os
+
+    found = compat.bundled_cli_path()
+    assert found is not None and found.name == "claude" and "_bundled" in found.parts
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)  # a wheel without the bundle
+    on_path = tmp_path / "claude"
+    on_path.write_text("#!/bin/sh\n")
+    on_path.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert compat.bundled_cli_path() == on_path
+    monkeypatch.setenv("PATH", os.devnull)
+    assert compat.bundled_cli_path() is None
