@@ -7,20 +7,75 @@ on what a session says. JSON keeps the raw entries too, so nothing is lost.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from .store.metadata import SessionRow
 from .transcript import Message, conversation
 
 
-def _header_lines(row: SessionRow) -> list[str]:
-    return [
-        f"Session {row.session_id}",
-        f"Title:   {row.display_title}",
-        f"Folder:  {row.cwd or '?'}" + (f" ({row.git_branch})" if row.git_branch else ""),
-        f"Created: {row.created_at or '?'}   Updated: {row.updated_at or '?'}",
-        f"Model:   {row.model or '?'}   Messages: {row.message_count}",
+def _header_fields(row: SessionRow) -> list[tuple[str, str]]:
+    """The session's metadata, one field each."""
+    fields = [
+        ("Session", row.session_id),
+        ("Title", row.display_title),
+        ("Folder", row.cwd or "?"),
     ]
+    if row.git_branch:
+        fields.append(("Branch", row.git_branch))
+    fields += [
+        ("Created", row.created_at or "?"),
+        ("Updated", row.updated_at or "?"),
+        ("Model", row.model or "?"),
+        ("Messages", str(row.message_count)),
+    ]
+    return fields
+
+
+def _header_lines(row: SessionRow) -> list[str]:
+    fields = _header_fields(row)
+    width = max(len(label) for label, _ in fields) + 1
+    return [f"{label + ':':<{width}} {value}" for label, value in fields]
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_NOT_A_PARAGRAPH = re.compile(r"^\s*(?:[-*+>]|\d+[.)]|#|\||$)")
+
+
+def shift_headings(text: str, by: int) -> str:
+    """``text`` (Markdown) with every heading ``by`` levels deeper (at most 6),
+    so a reply's own headings nest under the turn's heading in an export.
+
+    Code fences are left alone; setext headings (a line underlined with ``===``
+    or ``---``) become ATX headings of the shifted level.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            out.append(line)
+            continue
+        atx = _ATX.match(line)
+        if atx:
+            level = min(len(atx.group(2)) + by, 6)
+            out.append(atx.group(1) + "#" * level + line[atx.end():])
+            continue
+        underline = _SETEXT.match(line)
+        if underline and out and not _NOT_A_PARAGRAPH.match(out[-1]) and not out[-1].startswith("    "):
+            level = min((1 if underline.group(1)[0] == "=" else 2) + by, 6)
+            out[-1] = "#" * level + " " + out[-1].strip()
+            continue
+        out.append(line)
+    return "\n".join(out)
 
 
 def _who(message: Message) -> str:
@@ -57,14 +112,14 @@ def _fence(text: str) -> str:
 
 def to_markdown(row: SessionRow, entries: list[dict[str, Any]]) -> str:
     out = [f"# {row.display_title}", ""]
-    out += [f"- {line}" for line in _header_lines(row)]
+    out += [f"- **{label}:** {value}" for label, value in _header_fields(row)]
     for message in conversation(entries):
         out += ["", f"## {_who(message)}", ""]
         if message.timestamp:
             out += [f"*{message.timestamp}*", ""]
         for block in message.blocks:
             if block.kind == "text":
-                out += [block.text, ""]
+                out += [shift_headings(block.text, 2), ""]
             elif block.kind == "thinking":
                 out += ["<details><summary>Thinking</summary>", "", block.text, "", "</details>", ""]
             elif block.tool is not None:
