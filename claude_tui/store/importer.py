@@ -18,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +32,13 @@ from .sqlite import SqliteSessionStore
 
 HEAD_BYTES = 4096
 CHUNK_BYTES = 4 * 1024 * 1024
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""A longer line is skipped (and counted) without being held in memory."""
+
+log = logging.getLogger(__name__)
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -134,32 +143,52 @@ def _head_hash(handle: Any, length: int) -> str:
 
 
 def _parse(raw: bytes) -> tuple[dict[str, Any], str] | None:
+    """One transcript line as (entry, its text), or None if it cannot be read:
+    not UTF-8, not JSON, nested too deeply for the parser, not an entry."""
     try:
         text = raw.decode("utf-8")
         entry = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
         return None
+    if _SURROGATE_ESCAPE.search(text):
+        entry = _without_lone_surrogates(entry)
     return entry, text
 
 
+def _without_lone_surrogates(value: Any) -> Any:
+    """``value`` with each lone UTF-16 surrogate (JSON allows ``"\\ud800"``, and
+    JavaScript writes one when a string was cut inside an emoji) replaced by
+    U+FFFD, so the index and metadata can store it. The raw line, stored as
+    written, keeps the original."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _read_chunk(handle: Any, start: int, size: int) -> _Chunk:
-    """Read complete lines from ``start``, at most about CHUNK_BYTES of them."""
+    """Read complete lines from ``start``, at most about CHUNK_BYTES of them
+    (or one longer line, up to MAX_LINE_BYTES; a longer one is skipped)."""
     handle.seek(start)
     want = size - start
     data = handle.read(min(want, CHUNK_BYTES))
     cut = data.rfind(b"\n")
     if cut < 0 and len(data) < want:
-        # One line longer than a chunk: read on until its end.
-        rest = handle.read(want - len(data))
-        data += rest
-        cut = data.rfind(b"\n")
+        return _read_long_line(handle, start, size, data)
     if cut < 0:
         return _Chunk([], start, 0, True)
+    return _lines_chunk(data[: cut + 1], start + cut + 1, size)
+
+
+def _lines_chunk(data: bytes, end: int, size: int) -> _Chunk:
     items: list[tuple[dict[str, Any], str]] = []
     bad = 0
-    for line in data[: cut + 1].split(b"\n"):
+    for line in data.split(b"\n"):
         if not line.strip():
             continue
         parsed = _parse(line)
@@ -167,8 +196,33 @@ def _read_chunk(handle: Any, start: int, size: int) -> _Chunk:
             bad += 1
         else:
             items.append(parsed)
-    end = start + cut + 1
     return _Chunk(items, end, bad, end >= size)
+
+
+def _read_long_line(handle: Any, start: int, size: int, data: bytes) -> _Chunk:
+    """One line longer than a chunk: read on to its end, holding at most
+    MAX_LINE_BYTES of it; past that the line is skipped as bad."""
+    parts = [data]
+    held = len(data)
+    position = start + len(data)
+    while position < size:
+        block = handle.read(min(CHUNK_BYTES, size - position))
+        if not block:
+            break
+        newline = block.find(b"\n")
+        if newline >= 0:
+            end = position + newline + 1
+            if held + newline > MAX_LINE_BYTES:
+                return _Chunk([], end, 1, end >= size)
+            parts.append(block[: newline + 1])
+            return _lines_chunk(b"".join(parts), end, size)
+        position += len(block)
+        held += len(block)
+        if held <= MAX_LINE_BYTES:
+            parts.append(block)
+        else:
+            parts = []  # too long to keep: find its end and skip it
+    return _Chunk([], start, 0, True)  # no newline yet: the line is still being written
 
 
 def _canonical(entry: dict[str, Any]) -> str:
@@ -223,7 +277,9 @@ async def _import_file(
             new_state = ImportState(
                 str(path), st.st_size, st.st_mtime_ns, st.st_ino, chunk.end, head, bad_total
             )
-            added = await store.append_lines(key, items, new_state)  # type: ignore[arg-type]
+            added, unstorable = await _append_chunk(store, key, items, new_state)
+            bad_total += unstorable
+            report.bad_lines += unstorable
             report.entries_added += added
             if added:
                 report.sessions.add((key["project_key"], key["session_id"]))
@@ -235,6 +291,30 @@ async def _import_file(
     finally:
         handle.close()
     return report
+
+
+async def _append_chunk(
+    store: SqliteSessionStore, key: Any, items: list[tuple[dict[str, Any], str]], state: ImportState
+) -> tuple[int, int]:
+    """Append a chunk with its new offset in one transaction: (landed, unstorable).
+
+    If the store refuses the chunk, its entries go one at a time so that one
+    entry the store cannot take does not keep the rest out; those are counted
+    as bad lines, and the offset is saved after them.
+    """
+    try:
+        return await store.append_lines(key, items, state), 0  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - one bad entry must not stop the import
+        log.warning("store refused a chunk of %s; appending its entries one by one", state.path, exc_info=True)
+    landed = unstorable = 0
+    for item in items:
+        try:
+            landed += await store.append_lines(key, [item])  # type: ignore[list-item]
+        except Exception:  # noqa: BLE001 - counted and reported as a bad line
+            unstorable += 1
+    state.bad_lines += unstorable
+    await store.append_lines(key, [], state)
+    return landed, unstorable
 
 
 def _unchanged(path: Path, state: ImportState | None) -> bool:
@@ -272,7 +352,12 @@ async def _import_paths(
         elif await asyncio.to_thread(_unchanged, transcript.path, state):
             report.files_seen += 1
         else:
-            one = await _import_file(store, transcript, state)
+            try:
+                one = await _import_file(store, transcript, state)
+            except Exception as exc:  # noqa: BLE001 - whatever one file holds, the others are imported
+                log.exception("importing %s failed", transcript.path)
+                one = ImportReport(files_seen=1)
+                one.errors.append(f"{transcript.path}: could not be imported ({type(exc).__name__}: {exc}); skipped")
             added = one.entries_added
             report.merge(one)
         if progress is not None:
