@@ -32,6 +32,8 @@ def test_values_are_typed_and_ints_pass_as_seconds(tmp_path: Path) -> None:
         ({"claude": {"permission_mode": "yolo"}}, "permission_mode"),
         ({"timeouts": 3}, "[timeouts] must be a table"),
         ({"keymap": {"quit": 1}}, "[keymap]"),
+        ({"ui": {"log_level": "verbose"}}, "ui.log_level"),
+        ({"ui": {"log_level": 10}}, "ui.log_level"),
     ],
 )
 def test_bad_values_name_the_key(data: dict, fragment: str) -> None:
