@@ -67,3 +67,9 @@ def test_save_keeps_a_backup_and_round_trips(tmp_path: Path) -> None:
     again = load_settings(path)
     assert again.settings.ui.theme == "gruvbox" and again.warnings == []
     assert again.settings == loaded.settings
+
+
+def test_log_level_defaults_to_warning_and_ignores_case() -> None:
+    assert Settings().ui.log_level == "warning"
+    settings, warnings = settings_from_dict({"ui": {"log_level": "INFO"}})
+    assert settings.ui.log_level == "info" and warnings == []
