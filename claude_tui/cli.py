@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from typing import Any, NoReturn
 from . import __version__, paths
 from .config import DEFAULT_CONFIG_TEXT, ConfigError, LoadedSettings, load_settings
 from .literal import safe_line, safe_text
+from .logs import setup_logging
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -46,7 +48,11 @@ EPILOG = """\
 environment:
   CLAUDE_TUI_DB       database file (overridden by --db)
   CLAUDE_TUI_CONFIG   config file (overridden by --config)
+  CLAUDE_TUI_LOG      log file (default: claude-tui.log in the user state dir)
   CLAUDE_CONFIG_DIR   Claude Code's folder to import from (default ~/.claude)
+
+log file: {log_file}
+  errors and warnings ([ui] log_level in the config); everything with --debug
 
 exit status: 0 ok, 1 runtime failure, 2 bad input (unknown session, bad
 file, bad option).
@@ -65,13 +71,17 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "--config", metavar="PATH", default=default,
         help="config file (default: $CLAUDE_TUI_CONFIG, else the user config dir)",
     )
+    parser.add_argument(
+        "--debug", action="store_true", default=False if top else argparse.SUPPRESS,
+        help="log in detail (debug level) to the log file named at the end of claude-tui --help",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claude-tui",
         description=DESCRIPTION,
-        epilog=EPILOG,
+        epilog=EPILOG.format(log_file=paths.log_path()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
@@ -380,6 +390,12 @@ COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
 }
 
 
+def _start_logging(loaded: LoadedSettings, debug: bool, command: str) -> None:
+    """The log file for this run (see ``logs``); a run without one still works."""
+    if setup_logging(loaded.settings.ui.log_level, debug) is not None:
+        logging.getLogger("claude_tui").info("claude-tui %s: %s (pid %d)", __version__, command, os.getpid())
+
+
 def _fail(message: str, code: int) -> NoReturn:
     print(f"claude-tui: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -391,6 +407,7 @@ def main(argv: list[str] | None = None) -> int:
         loaded = _load_config(args.config)
         ctx = Context(args, paths.db_path(args.db, loaded.settings.store.db), loaded)
         command = args.command or "tui"
+        _start_logging(loaded, args.debug, command)
         if command in ("tui", "resume"):
             resume = asyncio.run(_resume_target(ctx)) if command == "resume" else None
             return run_tui(ctx, resume)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
 class ConfigError(Exception):
@@ -70,6 +71,7 @@ class StoreSettings:
 @dataclass
 class UISettings:
     theme: str = "textual-dark"
+    log_level: str = "warning"  # what reaches the log file; --debug forces "debug"
 
 
 @dataclass
@@ -144,6 +146,12 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> tuple[Se
             f"{source}: claude.permission_mode must be one of {', '.join(PERMISSION_MODES)},"
             f" not {mode!r}"
         )
+    level = settings.ui.log_level.lower()
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"{source}: ui.log_level must be one of {', '.join(LOG_LEVELS)}, not {settings.ui.log_level!r}"
+        )
+    settings.ui.log_level = level
     return settings, warnings
 
 
@@ -231,6 +239,7 @@ DEFAULT_CONFIG_TEXT = """\
 
 [ui]
 # theme = "textual-dark"
+# log_level = "warning"               # debug, info, warning, error (--debug forces debug)
 
 [keymap]
 # binding id = "keys", e.g.  new_session = "ctrl+n"

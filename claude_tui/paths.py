@@ -30,6 +30,20 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
+def log_path() -> Path:
+    """``$CLAUDE_TUI_LOG`` > ``claude-tui.log`` in the XDG state folder.
+
+    State, not data or cache: worth keeping across runs for a bug report,
+    worthless to back up.
+    """
+    value = os.environ.get("CLAUDE_TUI_LOG")
+    if value:
+        return Path(value).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME)) / "claude-tui.log"
+
+
 def db_path(flag: str | None = None, configured: str | None = None) -> Path:
     """Flag > $CLAUDE_TUI_DB > ``[store] db`` in the config > default."""
     value = flag or os.environ.get("CLAUDE_TUI_DB") or configured

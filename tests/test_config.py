@@ -32,6 +32,8 @@ def test_values_are_typed_and_ints_pass_as_seconds(tmp_path: Path) -> None:
         ({"claude": {"permission_mode": "yolo"}}, "permission_mode"),
         ({"timeouts": 3}, "[timeouts] must be a table"),
         ({"keymap": {"quit": 1}}, "[keymap]"),
+        ({"ui": {"log_level": "verbose"}}, "ui.log_level"),
+        ({"ui": {"log_level": 10}}, "ui.log_level"),
     ],
 )
 def test_bad_values_name_the_key(data: dict, fragment: str) -> None:
@@ -65,3 +67,9 @@ def test_save_keeps_a_backup_and_round_trips(tmp_path: Path) -> None:
     again = load_settings(path)
     assert again.settings.ui.theme == "gruvbox" and again.warnings == []
     assert again.settings == loaded.settings
+
+
+def test_log_level_defaults_to_warning_and_ignores_case() -> None:
+    assert Settings().ui.log_level == "warning"
+    settings, warnings = settings_from_dict({"ui": {"log_level": "INFO"}})
+    assert settings.ui.log_level == "info" and warnings == []

@@ -55,6 +55,9 @@ def test_version_and_help_document_every_command(capsys: pytest.CaptureFixture[s
     for command in ("tui", "resume", "import", "ls", "show", "export", "rm", "rename"):
         assert f"    {command} " in out
     assert "CLAUDE_TUI_DB" in out and "exit status" in out
+    # --debug, and where the log file is (XDG_STATE_HOME is the test's folder here).
+    assert "--debug" in out and "CLAUDE_TUI_LOG" in out
+    assert "log file: " + os.environ["XDG_STATE_HOME"] + "/claude-tui/claude-tui.log" in out
 
 
 def test_default_files_are_created_on_first_use(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,6 +210,10 @@ def test_config_errors(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     wrong.write_text('[timeouts]\nstall = "soon"\n')
     code, _, err = run(capsys, "--config", str(wrong), "ls")
     assert code == 2 and "timeouts.stall" in err
+    level = env / "level.toml"
+    level.write_text('[ui]\nlog_level = "loud"\n')
+    code, _, err = run(capsys, "--config", str(level), "ls")
+    assert code == 2 and "ui.log_level" in err and "debug, info, warning, error" in err
     odd = env / "odd.toml"
     odd.write_text("[timeouts]\nstall = 5\nbogus = 1\n[nosuch]\n")
     code, _, err = run(capsys, "--config", str(odd), "ls")

@@ -1,5 +1,6 @@
 """SIGTERM and SIGHUP quit the app like ctrl+q: the engine interrupts the running
-turn and stops every CLI, and the process exits with status 0 within 5 s."""
+turn and stops every CLI, and the process exits with status 0 within the
+engine's shutdown budget (5 s) plus the app's own teardown."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ import sys
 import time
 from pathlib import Path
 
+import claude_agent_sdk  # noqa: F401  (a dependency: its absence is an error, not a skip)
 import pytest
 
 from claude_tui.engine.processes import alive
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault
 from tests.fakes.cli_env import CliEnv
 
-pytest.importorskip("claude_agent_sdk")
-
 CHILD = Path(__file__).with_name("signal_child.py")
+SHUTDOWN_S = 5.0
+"""live.controller.SHUTDOWN_S: the engine's budget to interrupt, close and kill every CLI."""
+EXIT_MARGIN_S = 3.0
+"""For the rest of the exit (the waits around that budget, the app's teardown,
+the line reaching this process) on a loaded machine; the whole exit measured about 0.1 s."""
 
 
 def _read_line(process: subprocess.Popen[str], prefix: str, timeout: float, stderr: Path | None = None) -> str:
@@ -54,8 +59,9 @@ def test_signal_shuts_the_engine_down_and_exits_zero(
         assert alive(pid)
         started = time.monotonic()
         process.send_signal(signum)
-        assert _read_line(process, "EXITED", 10, errors) == "EXITED 0"
-        assert time.monotonic() - started < 5.0
+        assert _read_line(process, "EXITED", 2 * (SHUTDOWN_S + EXIT_MARGIN_S), errors) == "EXITED 0"
+        elapsed = time.monotonic() - started
+        assert elapsed < SHUTDOWN_S + EXIT_MARGIN_S, elapsed
         assert process.wait(timeout=10) == 0
         assert not alive(pid)
     finally:
