@@ -511,7 +511,7 @@ async def test_a_pane_closed_while_preconnecting_leaves_no_cli(
         manager = app.live.manager
         await wait_until(pilot, lambda: live.worker is not None, WAIT_S, "worker made")
         await wait_until(pilot, lambda: not manager.workers, WAIT_S, "its worker closed")
-        assert live.session_id not in app.live.by_sid
+        assert live.session_id not in app.live.sessions.by_sid
         await wait_until(pilot, lambda: not cli_children(), WAIT_S, "no CLI")
 
 
