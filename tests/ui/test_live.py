@@ -331,6 +331,9 @@ async def test_escape_interrupts_and_retry_sends_the_prompt_again_only_when_aske
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await send_until_held(pilot, fake_api, "tell me a story")
+        first_reply = lambda: app.pane_for_view(app.current_view).query(StreamingReply)  # noqa: E731
+        # The API held after two deltas; under load they may still be on their way through the CLI.
+        await wait_until(pilot, lambda: first_reply() and streamed(first_reply().first()) == "partial words", WAIT_S, "deltas shown")
         await wait_until(pilot, lambda: app.check_action("interrupt", ()), WAIT_S, "interruptible")
         await pilot.press("escape")
         await turn_done(pilot)
