@@ -187,11 +187,11 @@ class Inbox:
         try:
             if live.busy and live.turn is None:
                 live.busy = False
+            if live.pane.is_attached:
+                show_all(self.host, live)
             if not live.error_reported:
                 live.error_reported = True
                 self.host.report_error(f"handling {type(event).__name__} in {live.view.title!r}", error)
-            if live.pane.is_attached:
-                show_all(self.host, live)
         except Exception:  # noqa: BLE001 - the pane may be going away; the log has it
             log.exception("recovering from a failed %s failed", type(event).__name__)
 
