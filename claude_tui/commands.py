@@ -2,13 +2,14 @@
 
 Titles come from transcripts, so matches are highlighted on literal
 ``Content`` (Textual's ``Matcher.highlight`` would parse the title as markup)
-and the help line is escaped before the palette reads it as markup.
+and the help line is escaped before the palette reads it as markup. The
+provider asks its app only for what ``SessionSwitcher`` lists.
 """
 
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -17,8 +18,8 @@ from textual.markup import escape
 from .literal import safe_line
 
 if TYPE_CHECKING:
-    from .app import ClaudeTUI
     from .store import SessionRow
+    from .widgets.session_list import SessionKey
 
 DISCOVERY_LIMIT = 20
 PREFIX = "Switch to session: "
@@ -29,12 +30,24 @@ def _help(row: SessionRow) -> str:
     return escape(safe_line("  ".join(p for p in parts if p)))
 
 
+class SessionSwitcher(Protocol):
+    """What the provider needs from the app it runs in."""
+
+    def all_sessions(self) -> list[SessionRow]:
+        """Every stored session, in list order."""
+        ...
+
+    def open_session(self, key: SessionKey) -> None:
+        """Open (or switch to) session ``key``."""
+        ...
+
+
 class SessionSwitchProvider(Provider):
     """"Switch to session…": every stored session, matched fuzzily on its title."""
 
     @property
-    def tui(self) -> ClaudeTUI:
-        return cast("ClaudeTUI", self.app)
+    def tui(self) -> SessionSwitcher:
+        return cast("SessionSwitcher", self.app)
 
     def _rows(self) -> list[SessionRow]:
         return self.tui.all_sessions()

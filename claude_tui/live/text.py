@@ -9,7 +9,10 @@ that came from outside (error texts, tool inputs) goes through ``safe_line``.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from textual.content import Content
 
 from ..literal import safe_line
 
@@ -170,3 +173,12 @@ def prompt_title(text: str, limit: int = 60) -> str:
     """A tab title for a new session: the prompt's first line, cut."""
     line = safe_line(" ".join(text.split()))
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def draft_intro_text(cwd: Path, change_key: str) -> Content:
+    """The line above a draft: where it will run, and the key that changes it."""
+    where = safe_line(str(cwd))
+    parts: list[Content | tuple[str, str] | str] = [("New session", "bold"), ("  in " + where, "dim")]
+    if change_key:
+        parts.append((f"  ({change_key} changes it)", "dim"))
+    return Content.assemble(*parts)

@@ -308,7 +308,12 @@ class ChatView(VerticalScroll, can_focus=True):
 
         reply = StreamingReply(model)
         await self.mount(reply)
-        return AssistantStream(self, reply)
+        return AssistantStream(reply, record=self.record_message)
+
+    def record_message(self, message: Message) -> None:
+        """A streamed reply is complete: it joins the messages, as if appended whole
+        (looked up at that moment: ``load`` may have replaced the list meanwhile)."""
+        self.messages.append(message)
 
     async def append_widget(self, widget: Widget) -> Widget:
         """Add a notice, a queued prompt or another live part at the end."""

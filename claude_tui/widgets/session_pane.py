@@ -5,7 +5,8 @@ one's scroll position and half-written prompt. The pane is also the session's
 mailbox: when events for it are waiting, a ``SessionPane.Wake`` is posted here
 and the pane's own message queue calls ``handler``, which takes them in order,
 so rendering one busy session never holds up the app or another session. What
-an event does is the app's business (``handler``); the pane only wakes it.
+an event does is the business of ``handler`` (the live controller's inbox);
+the pane only wakes it.
 """
 
 from __future__ import annotations

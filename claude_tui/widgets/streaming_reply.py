@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from textual.widgets.markdown import MarkdownStream
 
     from ..transcript import Message, ToolUse
-    from .chat_view import ChatView
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +146,12 @@ class AssistantStream:
     apart: a new key, or anything mounted in between, starts a new part);
     ``start_tool`` / ``set_tool_input`` / ``set_tool_result`` follow a tool
     call; ``add_notice`` puts a line where the reply is now. ``finish`` ends
-    it once.
+    it once. ``record`` gets the finished reply as a transcript ``Message``
+    (the chat view keeps it in its message list); the stream knows no view.
     """
 
-    def __init__(self, view: ChatView, reply: StreamingReply) -> None:
-        self.view = view
+    def __init__(self, reply: StreamingReply, *, record: Callable[[Message], None]) -> None:
+        self.record = record
         self.reply = reply
         self.texts: list[_TextPart] = []
         self.thinking: dict[Any, ThinkingBlock] = {}
@@ -351,8 +351,8 @@ class AssistantStream:
 
     async def finish(self, message: Message | None = None, *, footer: str | None = None) -> None:
         """End the stream: one full Markdown update per text part, final titles,
-        the footer. ``message`` (the reply as a transcript ``Message``) is
-        recorded in the view's message list."""
+        the footer. ``message`` (the reply as a transcript ``Message``) goes to
+        ``record``."""
         if self.finished:
             return
         self.finished = True
@@ -381,4 +381,4 @@ class AssistantStream:
             self.footer = TurnFooter(footer)
             await self.reply.mount(self.footer)
         if message is not None:
-            self.view.messages.append(message)
+            self.record(message)

@@ -187,7 +187,7 @@ def deltas(kind: type, key: tuple[str, str], text: str, message_id: str = "msg_1
 
 async def turn_done(pilot: Any, key: tuple[str, str], result: Any) -> None:
     """The send's future resolved (what the controller hears after TurnCompleted)."""
-    from claude_tui.live.controller import TurnDone
+    from claude_tui.live.inbox import TurnDone
 
     app = pilot.app
     app.live.post(app.view_for(key), TurnDone(result))
@@ -306,7 +306,7 @@ async def permission_needed_in_background(pilot: Any) -> None:
     )
     await open_and_settle(pilot, FLAKY)
     app.bell = lambda: None  # headless anyway; keep the picture free of side effects
-    app.live._on_permission(PermissionRequest(1, CART[1], "Write", write, cwd=SHOP, tool_use_id="toolu_w"))
+    app.live.permissions.arrived(PermissionRequest(1, CART[1], "Write", write, cwd=SHOP, tool_use_id="toolu_w"))
     await pilot.pause()
 
 

@@ -107,6 +107,27 @@ async def test_stream_parts_in_order_then_one_full_update_and_footer() -> None:
         assert chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y  # following the bottom
 
 
+async def test_a_reply_finished_after_the_history_was_read_joins_the_whole_message_list() -> None:
+    """The stream hands its message to the view's list as it is when the reply ends
+    (reading older messages mid-reply replaces the list)."""
+    app = ChatApp()
+    everything = _messages(30)
+
+    async def older() -> list[Message]:
+        return everything
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(everything[-10:], older=older)
+        stream = await chat.start_assistant_stream("claude-test")
+        await stream.append_text("Hello", "a")
+        await chat.load_earlier()  # reads the whole transcript: a new list
+        await pilot.pause()
+        final = Message("assistant", None, "final", [Block("text", "Hello")], model="claude-test")
+        await stream.finish(final)
+        assert chat.messages == [*everything, final]
+
+
 async def test_scrolled_up_holds_still_while_a_reply_streams_then_follows_again() -> None:
     app = ChatApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -333,6 +333,9 @@ async def test_escape_interrupts_and_retry_sends_the_prompt_again_only_when_aske
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await send_until_held(pilot, fake_api, "tell me a story")
+        first_reply = lambda: app.pane_for_view(app.current_view).query(StreamingReply)  # noqa: E731
+        # The API held after two deltas; under load they may still be on their way through the CLI.
+        await wait_until(pilot, lambda: first_reply() and streamed(first_reply().first()) == "partial words", WAIT_S, "deltas shown")
         await wait_until(pilot, lambda: app.check_action("interrupt", ()), WAIT_S, "interruptible")
         await pilot.press("escape")
         await turn_done(pilot)
@@ -523,7 +526,7 @@ async def test_a_pane_closed_while_preconnecting_leaves_no_cli(
         manager = app.live.manager
         await wait_until(pilot, lambda: live.worker is not None, WAIT_S, "worker made")
         await wait_until(pilot, lambda: not manager.workers, WAIT_S, "its worker closed")
-        assert live.session_id not in app.live.by_sid
+        assert live.session_id not in app.live.sessions.by_sid
         await wait_until(pilot, lambda: not cli_children(), WAIT_S, "no CLI")
 
 
@@ -542,3 +545,38 @@ async def test_typing_in_a_stored_session_resumes_its_cli_before_the_send(
         await pilot.press(*" word?", "enter")
         await turn_done(pilot)
     assert messages_texts(fake_api.message_requests[-1])[-1] == "which word?"
+
+
+async def test_a_failure_handling_one_event_is_reported_once_and_the_pane_can_send_again(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_api.queue_reply(Text("the second one went out"))
+    app = live_app()
+    reported: list[tuple[str, BaseException]] = []
+    monkeypatch.setattr(app, "report_error", lambda where, error: reported.append((where, error)), raising=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        manager = app.live.manager
+        real_send = manager.send
+        failures = [RuntimeError("injected: the send broke")]
+
+        async def send_once_broken(*args: Any, **kwargs: Any) -> Any:
+            if failures:
+                raise failures.pop()
+            return await real_send(*args, **kwargs)
+
+        monkeypatch.setattr(manager, "send", send_once_broken)
+        await send(pilot, "first try")  # fails after the pane went "busy", before any turn started
+        await wait_until(pilot, lambda: reported, WAIT_S, "reported")
+        view = app.current_view
+        live = live_of(app)
+        assert [str(error) for _, error in reported] == ["injected: the send broke"]
+        assert not live.busy and not app.live.can_interrupt(view)
+        assert app.markers.get(view.key) is not Marker.STREAMING
+        await send(pilot, "second try")
+        await turn_done(pilot)
+        pane = app.pane_for_view(view)
+        assert not pane.query(QueuedPrompt)  # sent, not queued behind a turn that never ran
+        assert last_user_text(fake_api.message_requests[-1]) == "second try"
+        assert "the second one went out" in screen_text(app)
+        assert len(reported) == 1

@@ -101,13 +101,13 @@ def test_merge_deltas_joins_runs_of_one_block_only() -> None:
     from collections import deque
 
     from claude_tui.engine.events import TextDelta, ThinkingDelta
-    from claude_tui.live.controller import _merge_deltas
+    from claude_tui.live.inbox import merge_deltas
 
     inbox = deque([TextDelta("s", "b", "m", 0), TextDelta("s", "c", "m", 0), TextDelta("s", "d", "m", 1), ThinkingDelta("s", "e", "m", 1)])
-    merged = _merge_deltas(TextDelta("s", "a", "m", 0), inbox)
+    merged = merge_deltas(TextDelta("s", "a", "m", 0), inbox)
     assert merged == TextDelta("s", "abc", "m", 0)
     assert [e.text for e in inbox] == ["d", "e"]
-    assert _merge_deltas(inbox.popleft(), inbox) == TextDelta("s", "d", "m", 1)  # a thinking delta is another kind
+    assert merge_deltas(inbox.popleft(), inbox) == TextDelta("s", "d", "m", 1)  # a thinking delta is another kind
     assert len(inbox) == 1
 
 
