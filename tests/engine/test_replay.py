@@ -30,7 +30,7 @@ pytest.importorskip("claude_agent_sdk")
 
 from claude_agent_sdk import ClaudeSDKClient  # noqa: E402
 
-from claude_tui.engine.replay import ReplayTransport, text_turn  # noqa: E402
+from tests.fakes.replay import ReplayTransport, text_turn  # noqa: E402
 
 SID = str(uuid.uuid4())
 
