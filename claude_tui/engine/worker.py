@@ -288,14 +288,16 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin):
         """Wait until store writes and transcript imports scheduled so far are done."""
         await self.persister.flush(timeout)
 
+    @property
+    def cli_pid(self) -> int | None:
+        """The CLI process id, also while it is still connecting (before ``pid`` is set)."""
+        return self._pid if self._pid is not None else self._current_pid()
+
     def kill(self) -> None:
         """SIGKILL the CLI process now (safety net; the loop then reconnects or ends)."""
-        if self._pid is not None:
-            processes.kill(self._pid)
-        else:
-            pid = self._current_pid()
-            if pid is not None:
-                processes.kill(pid)
+        pid = self.cli_pid
+        if pid is not None:
+            processes.kill(pid)
 
     # -- budget member --------------------------------------------------------------------
 
