@@ -53,12 +53,14 @@ class TurnTranslation:
         return "".join(self.parts)
 
 
-@dataclass(slots=True)
 class Step:
     """The outcome of one SDK message, for the worker to apply in this order:
-    move the clock, emit ``events``, then the rest."""
+    move the clock, emit ``events``, then the rest.
 
-    events: list[EngineEvent] = field(default_factory=list)
+    A plain class with the facts as class-level defaults: one is made per
+    stream event (thousands a second), and only the facts that hold are set.
+    """
+
     stream_event: str | None = None  # a stream event of this type arrived (first-token, stall)
     answered: bool = False  # a finished assistant message arrived (proves the model answered)
     api_retry: bool = False  # the CLI backs off before retrying the API
@@ -67,6 +69,12 @@ class Step:
     model: str | None = None  # the model the init message names
     cli_session_id: str | None = None  # the session id the init message names
     result: Any = None  # the ``ResultMessage`` that ends the turn
+
+    def __init__(self) -> None:
+        self.events: list[EngineEvent] = []
+
+    def __repr__(self) -> str:
+        return f"Step({vars(self)})"
 
 
 def opens_turn(message: Any) -> bool:
@@ -108,7 +116,9 @@ class Translator:
         if kind == "UserMessage":
             return self.user(message)
         if kind == "ResultMessage":
-            return Step(result=message)
+            step = Step()
+            step.result = message
+            return step
         if hasattr(message, "subtype") and hasattr(message, "data"):
             return self.system(message, resumed=resumed)
         return Step()
@@ -116,7 +126,8 @@ class Translator:
     def stream_event(self, message: Any, turn: TurnTranslation) -> Step:
         event = message.event
         etype = event.get("type")
-        step = Step(stream_event=etype)
+        step = Step()
+        step.stream_event = etype
         if message.parent_tool_use_id is not None:
             return step  # a subagent's stream: its finished messages are reported instead
         sid = self.session_id
@@ -150,7 +161,8 @@ class Translator:
         return step
 
     def assistant(self, message: Any, turn: TurnTranslation) -> Step:
-        step = Step(answered=True)
+        step = Step()
+        step.answered = True
         events = step.events
         sid = self.session_id
         mid = message.message_id
