@@ -66,13 +66,11 @@ class SwitchesMixin:
             self._update(model=cmd.model or self.settings.claude.model)
         self._resolve_model_futures(cmd.future, error)
 
-    def _settle_wanted_model_offline(self) -> None:
-        """No CLI any more (the worker ends): a waiting switch becomes the connect option."""
+    def _drop_wanted_model(self) -> None:
+        """The worker ends: a switch still waiting never reached the CLI."""
         cmd, self._wanted_model = self._wanted_model, None
         if cmd is not None:
-            self.connection.model = cmd.model
-            self._update(model=cmd.model or self.settings.claude.model)
-            self._resolve_model_futures(cmd.future, None)
+            self._resolve_model_futures(cmd.future, RuntimeError("the session closed before the model was switched"))
 
     def _resolve_model_futures(self, future: asyncio.Future[None], error: Exception | None) -> None:
         futures, self._model_waiters = [*self._model_waiters, future], []
