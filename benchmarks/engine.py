@@ -135,7 +135,7 @@ async def _replay(deltas: int, pace: float) -> dict[str, Any]:
 
     from claude_tui.engine import TextDelta
     from claude_tui.engine.options import ConnectionConfig, SessionSpec
-    from claude_tui.engine.replay import ReplayTransport, load_lines, text_turn
+    from tests.fakes.replay import ReplayTransport, load_lines, text_turn
     from claude_tui.engine.worker import SessionWorker, new_session_id
 
     template = load_lines(SAMPLE)

@@ -221,17 +221,28 @@ class SessionManager:
             done, not_done = await asyncio.wait(flushes, timeout=max(0.05, deadline - loop.time() - 0.1))
             for f in not_done:
                 f.cancel()
-        self.kill_all()
+        # The final sweep scans /proc and waits for the killed to be gone: off the loop.
+        await asyncio.to_thread(_sweep, self._cli_pids())
         for unsubscribe in self._unsubscribe.values():
             unsubscribe()
         self._unsubscribe.clear()
 
     def kill_all(self) -> list[int]:
         """Safety net: SIGKILL every CLI process this process started. Sync, so a
-        signal handler or ``atexit`` may call it."""
-        for worker in self._workers.values():
-            worker.kill()
-        return processes.kill_all_children()
+        signal handler or ``atexit`` may call it; it blocks (a /proc scan, then up
+        to a second until the processes are gone), so on the event loop prefer
+        ``await shutdown()``, which ends with the same sweep in a thread."""
+        return _sweep(self._cli_pids())
+
+    def _cli_pids(self) -> list[int]:
+        return [pid for w in self._workers.values() if (pid := w.cli_pid) is not None]
+
+
+def _sweep(pids: list[int]) -> list[int]:
+    """Kill ``pids`` (and what they started), then every CLI child left; returns those."""
+    for pid in pids:
+        processes.kill(pid)
+    return processes.kill_all_children()
 
 
 def _epoch(stamp: str | None) -> float | None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,13 +74,49 @@ def test_missing_file_fails_the_whole_prompt(tmp_path: Path) -> None:
     assert info.value.path == "gone.txt"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "secret.txt"
+NOBODY = 65534
+
+
+@contextmanager
+def without_root() -> Iterator[None]:
+    """Run the block without root's power to read any file.
+
+    As root (CI) the effective uid and gid become nobody's for the block and are
+    switched back after it (the saved uid stays root, which allows that); the
+    test is synchronous, so nothing else runs meanwhile. Otherwise: as is.
+    """
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(NOBODY)
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A directory anyone may enter (pytest's tmp_path sits under a 0700 dir of
+    root's), so that for nobody too the file's stat works and only reading fails."""
+    path = Path(tempfile.mkdtemp(prefix="ctui-ctx-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_unreadable_file_is_refused(open_dir: Path) -> None:
+    path = open_dir / "secret.txt"
     path.write_text("s")
     path.chmod(0)
-    with pytest.raises(ContextFileError, match="permission denied"):
-        read_context_file(path, tmp_path, CAP)
+    with without_root():
+        assert path.is_file()  # it is there; only reading it is denied
+        with pytest.raises(ContextFileError, match="permission denied"):
+            read_context_file(path, open_dir, CAP)
 
 
 def test_directory_is_refused(tmp_path: Path) -> None:

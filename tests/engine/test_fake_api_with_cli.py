@@ -34,7 +34,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
+from claude_agent_sdk import (
+    AssistantMessage,
+    ClaudeSDKClient,
+    ResultMessage,
+    StreamEvent,
+    SystemMessage,
+)
 
 from tests.fakes.anthropic_api import (
     FakeAnthropicAPI,
@@ -48,14 +54,6 @@ from tests.fakes.anthropic_api import (
 )
 from tests.fakes.cli_env import CliEnv
 
-claude_agent_sdk = pytest.importorskip("claude_agent_sdk")
-from claude_agent_sdk import (  # noqa: E402
-    AssistantMessage,
-    ClaudeSDKClient,
-    ResultMessage,
-    StreamEvent,
-    SystemMessage,
-)
 
 TURN_TIMEOUT_S = 20.0
 """Generous bound for one turn; turns normally take well under a second."""

@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import claude_agent_sdk  # noqa: F401 - these tests need the SDK: a broken install fails here, never skips
 import pytest
 
 from claude_tui.config import Settings
@@ -20,7 +21,10 @@ from tests.engine.helpers import WAIT_S, engine_settings, hanging_cli, of, phase
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault, Text, messages_texts
 from tests.fakes.cli_env import CliEnv
 
-pytest.importorskip("claude_agent_sdk")
+
+SLACK_S = 3.0
+"""Room for a loaded machine on top of a bound the code keeps (the shutdown
+timeout): still far below what an unbounded wait would take."""
 
 
 @pytest.fixture
@@ -196,7 +200,7 @@ async def test_shutdown_interrupts_disconnects_and_leaves_no_process(
         elapsed = time.monotonic() - started
         events = stream.drain()
 
-    assert elapsed < 5.0
+    assert elapsed < 5.0 + SLACK_S
     assert not any(alive(p) for p in pids if p is not None)
     assert not cli_children()
     assert all(w.state.phase is Phase.CLOSED for w in workers)
@@ -215,6 +219,6 @@ async def test_shutdown_during_a_hung_connect_is_bounded(
         await stream.wait_for(lambda e: isinstance(e, StateChanged) and e.state.phase is Phase.CONNECTING)
     started = time.monotonic()
     await manager.shutdown(timeout=2)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 2.0 + SLACK_S  # not the 30 s connect timeout
     assert not processes_named("sleep 60")
     assert worker.state.phase is Phase.CLOSED

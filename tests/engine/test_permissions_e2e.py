@@ -5,8 +5,12 @@ the PermissionBroker answers, and we check what the tool did and what Claude saw
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from claude_tui.engine import TurnCompleted
 from claude_tui.engine.permissions import Decision, PermissionAnswer, PermissionBroker, PermissionRequest
@@ -203,22 +207,53 @@ async def test_bypass_needs_the_config_flag(
     assert answerer.asked == [] and target.read_text() == "hi\n"
 
 
+def cli_run_as(root: bool, tmp_path: Path) -> str | None:
+    """A ``cli_path`` whose CLI runs as root (``root``) or not, whoever runs the tests.
+
+    The CLI refuses bypassPermissions only as root, so both cases are tested as
+    root (CI) and not. Same user as ours: the bundled CLI itself (None). Else a
+    wrapper that starts it in a user namespace, where it is (or is not) uid 0.
+    """
+    if (os.geteuid() == 0) == root:
+        return None
+    import claude_agent_sdk
+
+    cli = Path(claude_agent_sdk.__file__).parent / "_bundled" / "claude"
+    as_user = "--map-root-user" if root else "--map-user=65534 --map-group=65534"
+    probe = subprocess.run(["unshare", "--user", *as_user.split(), "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"user namespaces are not available here: cannot run the CLI as {'root' if root else 'non-root'}")
+    wrapper = tmp_path / ("claude-as-root" if root else "claude-not-root")
+    wrapper.write_text(f'#!/bin/sh\nexec unshare --user {as_user} "{cli}" "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 async def test_bypass_refused_as_root_fails_with_advice(
-    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore, tmp_path: Path
 ) -> None:
-    import os
-
-    import pytest
-
     from claude_tui.engine import ErrorOccurred, Phase
 
-    if os.geteuid() != 0:
-        pytest.skip("the CLI refuses bypass only for root")
     cli_env.env.pop("IS_SANDBOX", None)
-    worker = worker_with(cli_env, store, PermissionBroker(), claude={"allow_bypass": True})
+    claude = {"allow_bypass": True, "cli_path": cli_run_as(root=True, tmp_path=tmp_path)}
+    worker = worker_with(cli_env, store, PermissionBroker(), claude=claude)
     with worker.events() as stream:
         result = await asyncio.wait_for(worker.send("hello", ()), WAIT_S)
         assert result is None
         error = await stream.wait_for(lambda e: isinstance(e, ErrorOccurred) and not e.retryable, WAIT_S)
     assert "allow_bypass = false" in error.message and worker.state.phase is Phase.FAILED
+    await worker.close()
+
+
+async def test_bypass_allowed_when_not_root(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore, tmp_path: Path
+) -> None:
+    fake_api.queue_reply(Text("ready"))
+    cli_env.env.pop("IS_SANDBOX", None)
+    claude = {"allow_bypass": True, "cli_path": cli_run_as(root=False, tmp_path=tmp_path)}
+    worker = worker_with(cli_env, store, PermissionBroker(), claude=claude)
+    first = await asyncio.wait_for(worker.send("hello", ()), WAIT_S)
+    assert first is not None and first.outcome == "completed", list(worker.log)
+    await asyncio.wait_for(worker.set_permission_mode("bypassPermissions"), WAIT_S)
+    assert worker.state.permission_mode == "bypassPermissions"
     await worker.close()

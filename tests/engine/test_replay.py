@@ -12,36 +12,40 @@ import uuid
 from typing import Any
 
 import pytest
+from claude_agent_sdk import ClaudeSDKClient
 
 from claude_tui.engine import (
     ApiRetry,
     AssistantMessageComplete,
     ErrorOccurred,
     Phase,
+    StateChanged,
     TextDelta,
     ToolUseInput,
     ToolUseStarted,
 )
 from claude_tui.engine.options import ConnectionConfig, SessionSpec
 from claude_tui.engine.worker import SessionWorker
-from tests.engine.helpers import engine_settings, of
-
-pytest.importorskip("claude_agent_sdk")
-
-from claude_agent_sdk import ClaudeSDKClient  # noqa: E402
-
-from claude_tui.engine.replay import ReplayTransport, text_turn  # noqa: E402
+from tests.engine.helpers import engine_settings, of, wait_phase
+from tests.fakes.replay import ReplayTransport, text_turn
 
 SID = str(uuid.uuid4())
 
 
-def replay_worker(script: Any, tmp_path: Any, **timeouts: float) -> tuple[SessionWorker, list[ReplayTransport]]:
+def replay_worker(
+    script: Any,
+    tmp_path: Any,
+    *,
+    client: type[ClaudeSDKClient] = ClaudeSDKClient,
+    pace: float = 0.0,
+    **timeouts: float,
+) -> tuple[SessionWorker, list[ReplayTransport]]:
     transports: list[ReplayTransport] = []
 
     def factory(options: Any) -> ClaudeSDKClient:
-        transport = ReplayTransport(script)
+        transport = ReplayTransport(script, pace=pace)
         transports.append(transport)
-        return ClaudeSDKClient(options, transport=transport)
+        return client(options, transport=transport)
 
     settings = engine_settings(timeouts=timeouts) if timeouts else engine_settings()
     worker = SessionWorker(
@@ -138,6 +142,46 @@ async def test_set_model_reaches_the_cli_and_the_state(tmp_path: Any) -> None:
     requests = [m["request"] for m in transports[0].written if m.get("type") == "control_request"]
     assert {"subtype": "set_model", "model": "claude-other"} in requests
     assert worker.state.model == "claude-other"
+
+
+class RefusesModels(ClaudeSDKClient):
+    """The CLI answers set_model with an error (a model it does not know, or gone)."""
+
+    async def set_model(self, model: str | None = None) -> None:
+        raise RuntimeError(f"no such model: {model}")
+
+
+async def test_failed_set_model_keeps_the_previous_model_and_fails_the_future(tmp_path: Any) -> None:
+    worker, _ = replay_worker([text_turn(SID, ["a"])], tmp_path, client=RefusesModels)
+    before = worker.state.model
+    with worker.events() as stream:
+        worker.connect()
+        await wait_phase(stream, worker, Phase.READY)
+        with pytest.raises(RuntimeError, match="no such model: claude-missing"):
+            await asyncio.wait_for(worker.set_model("claude-missing"), 10)
+        events = stream.drain()
+    assert worker.state.model == before and worker.connection.model != "claude-missing"
+    assert not [e for e in of(events, StateChanged) if e.state.model == "claude-missing"]
+    result = await asyncio.wait_for(worker.send("still works"), 10)
+    await worker.close()
+    assert result is not None and result.outcome == "completed"
+
+
+async def test_set_model_mid_turn_takes_effect_after_the_turn(tmp_path: Any) -> None:
+    worker, transports = replay_worker([text_turn(SID, [f" w{i}" for i in range(20)])], tmp_path, pace=100.0)
+    with worker.events() as stream:
+        done = worker.send("go")
+        await stream.wait_for(lambda e: isinstance(e, TextDelta))
+        switched = worker.set_model("claude-later")
+        await asyncio.wait_for(switched, 10)
+        events = stream.drain()
+    await worker.close()
+    assert done.done() and done.result() is not None and done.result().outcome == "completed"
+    kinds = [type(e).__name__ for e in events if not isinstance(e, StateChanged) or e.state.model == "claude-later"]
+    assert kinds.index("TurnCompleted") < kinds.index("StateChanged")
+    requests = [m["request"] for m in transports[0].written if m.get("type") == "control_request"]
+    assert {"subtype": "set_model", "model": "claude-later"} in requests
+    assert worker.state.model == "claude-later"
 
 
 async def test_reconnect_command_starts_a_new_connection(tmp_path: Any) -> None:

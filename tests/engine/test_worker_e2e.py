@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
+import claude_agent_sdk  # noqa: F401 - these tests need the SDK: a broken install fails here, never skips
 
 from claude_tui.engine import (
     ApiRetry,
@@ -45,8 +45,6 @@ from tests.engine.helpers import (
 )
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault, Text, last_user_text, messages_texts
 from tests.fakes.cli_env import CliEnv
-
-pytest.importorskip("claude_agent_sdk")
 
 
 # -- tests -------------------------------------------------------------------------------

@@ -1,1 +1,2 @@
-"""Test doubles: a fake Anthropic Messages API and isolated CLI environments."""
+"""Test doubles: a fake Anthropic Messages API, isolated CLI environments, and a
+transport that replays recorded CLI output (``replay.py``)."""

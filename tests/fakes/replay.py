@@ -1,8 +1,9 @@
 """A ``Transport`` that replays recorded Claude Code CLI output instead of running it.
 
 Why: to measure the worker's own overhead (SDK message in -> event out)
-without the CLI's relay speed, and to drive a worker in UI tests and demos
-with no process at all. ``ClaudeSDKClient(options, transport=ReplayTransport(...))``
+without the CLI's relay speed (``benchmarks/engine.py``), and to drive a
+worker in tests with no process at all. It lives with the test doubles: only
+tests and benchmarks use it. ``ClaudeSDKClient(options, transport=ReplayTransport(...))``
 runs the real SDK (control protocol, message parsing) on top of it.
 
 The transport answers every control request (initialize, interrupt, set
