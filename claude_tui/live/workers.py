@@ -72,15 +72,19 @@ class Workers:
             self.manager.kill_all()
 
     async def shutdown(self, timeout: float = SHUTDOWN_S) -> None:
-        """Interrupt and disconnect every session; no CLI process is left after it."""
+        """Interrupt and disconnect every session; no CLI process is left after it.
+
+        The manager's shutdown ends with one kill sweep, off the event loop;
+        only when it failed or timed out is the sweep run again here.
+        """
         manager = self.manager
         if manager is None:
             return
         try:
             await asyncio.wait_for(manager.shutdown(timeout=timeout), timeout + 1.0)
-        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - quitting: the kill below is the net
+        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - quitting: the sweep is the net
             log.exception("engine shutdown did not finish")
-        manager.kill_all()
+            await asyncio.to_thread(manager.kill_all)  # the manager's own sweep did not run
         atexit.unregister(self._kill_all)
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:

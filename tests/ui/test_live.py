@@ -29,8 +29,6 @@ from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault, Text, ToolUse, la
 from tests.fakes.cli_env import CliEnv
 from tests.ui.fixtures import make_app, screen_text, wait_until
 
-pytest.importorskip("claude_agent_sdk")
-
 WAIT_S = 20.0
 SIZE = (120, 36)
 CODE_REPLY = "Here is the code:\n\n```python\nprint('hi')\nx = [1, 2]\n```\n\nThat is **all**."
