@@ -146,3 +146,22 @@ def test_bundled_cli_is_found_and_falls_back_to_path(monkeypatch: pytest.MonkeyP
     assert compat.bundled_cli_path() == on_path
     monkeypatch.setenv("PATH", os.devnull)
     assert compat.bundled_cli_path() is None
+
+
+def test_without_the_sdk_pid_the_connection_mark_finds_the_cli() -> None:
+    """The overdue-kill watchdog still finds the CLI when the SDK's transport is renamed."""
+    import os
+    import subprocess
+
+    from claude_tui.engine.connection import current_pid
+    from claude_tui.engine.options import CONNECTION_ENV
+
+    child = subprocess.Popen(["sleep", "30"], env={**os.environ, CONNECTION_ENV: "mark-123"})
+    try:
+        client_without_transport = Bare()
+        assert current_pid(client_without_transport, "mark-123") == child.pid
+        assert current_pid(client_without_transport, "another-mark") is None
+        assert current_pid(None, "mark-123") is None  # no client: no connection to look for
+    finally:
+        child.kill()
+        child.wait()

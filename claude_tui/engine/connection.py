@@ -26,16 +26,18 @@ import asyncio
 import logging
 import random
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import compat
 from . import processes
 from .commands import ReaderDone
 from .errors import Failure, classify
 from .events import EngineEvent, ErrorOccurred
-from .options import build_options
+from .options import CONNECTION_ENV, build_options
 from .state import Phase
 from .timeouts import describe_timeout
 
@@ -59,12 +61,17 @@ CLOSE_GRACE_S = 5.0
 """How long an orderly disconnect (or close) may take before the CLI is killed."""
 
 
-def current_pid(client: Any) -> int | None:
-    """The pid of the CLI process behind ``client``, if it has one yet."""
-    transport = getattr(client, "_transport", None) if client is not None else None
-    proc = getattr(transport, "_process", None)
-    pid = getattr(proc, "pid", None)
-    return pid if isinstance(pid, int) else None
+def current_pid(client: Any, mark: str | None = None) -> int | None:
+    """The pid of the CLI process behind ``client``, if it has one yet.
+
+    The SDK keeps it privately (see ``compat``); without that, the CLI is
+    found by its connection's ``mark`` in its environment.
+    """
+    pid = compat.sdk_client_pid(client)
+    if pid is None and client is not None and mark is not None:
+        found = processes.children_marked(f"{CONNECTION_ENV}={mark}")
+        pid = found[0] if len(found) == 1 else None
+    return pid
 
 
 def backoff_delay(conf: ReconnectSettings, attempt: int) -> float:
@@ -121,6 +128,9 @@ class KillWatchdog:
 
 class ConnectionMixin:
     """The CLI connection of a ``SessionWorker`` (see the module docstring)."""
+
+    _connection_mark: str | None = None
+    """A token in the current connection's CLI environment (see ``current_pid``)."""
 
     # Provided by SessionWorker.
     spec: SessionSpec
@@ -284,8 +294,10 @@ class ConnectionMixin:
 
         resume = await self._resume_or_new()
         can_use_tool = self._can_use_tool if self.permission_callback is not None else None
+        self._connection_mark = uuid.uuid4().hex
         options = build_options(
-            self.connection, self.spec, resume=resume, stderr=self._on_stderr, can_use_tool=can_use_tool
+            self.connection, self.spec, resume=resume, stderr=self._on_stderr, can_use_tool=can_use_tool,
+            connection_mark=self._connection_mark,
         )
         client = self.client_factory(options) if self.client_factory else ClaudeSDKClient(options)
         self._client = client
@@ -339,7 +351,7 @@ class ConnectionMixin:
         self.log.append(line)
 
     def _current_pid(self) -> int | None:
-        return current_pid(self._client)
+        return current_pid(self._client, self._connection_mark)
 
     def _release_slot(self) -> None:
         if self.budget.holds(self):

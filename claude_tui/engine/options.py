@@ -88,6 +88,10 @@ class ConnectionConfig:
 OWNER_ENV = "CLAUDE_TUI_OWNER"
 """Set in every CLI's environment to this process's pid (see ``processes.owned_children``)."""
 
+CONNECTION_ENV = "CLAUDE_TUI_CONNECTION"
+"""Set in each CLI's environment to a token of its own connection, so the
+connection's CLI can be found by it when the SDK does not say its pid."""
+
 
 def cli_env(claude: ClaudeSettings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The env additions for the CLI; it inherits claude-tui's environment besides."""
@@ -108,8 +112,12 @@ def build_options(
     resume: bool,
     stderr: Callable[[str], None],
     can_use_tool: Any | None = None,
+    connection_mark: str | None = None,
 ) -> ClaudeAgentOptions:
-    """Options for one connect: ``resume=<id>`` or ``session_id=<id>``, never both."""
+    """Options for one connect: ``resume=<id>`` or ``session_id=<id>``, never both.
+
+    ``connection_mark`` goes into the CLI's environment as ``CLAUDE_TUI_CONNECTION``.
+    """
     from claude_agent_sdk import ClaudeAgentOptions
 
     quiet_sdk_logging()
@@ -128,7 +136,7 @@ def build_options(
         "system_prompt": system_prompt,
         "permission_mode": config.permission_mode or claude.permission_mode,
         "cli_path": claude.cli_path or None,
-        "env": cli_env(claude, config.env),
+        "env": cli_env(claude, {**config.env, **({CONNECTION_ENV: connection_mark} if connection_mark else {})}),
         "stderr": stderr,
         "extra_args": extra_args,
     }

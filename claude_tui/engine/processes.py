@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from .. import compat
+
 _STARTED: set[int] = set()
 _sdk_ready = False
 _atexit_registered = False
@@ -133,7 +135,12 @@ def owned_children() -> list[int]:
     This finds a CLI whose spawn was cut short by a cancellation before its pid
     was handed back, even after it exec'd into something not named claude.
     """
-    mark = f"CLAUDE_TUI_OWNER={os.getpid()}".encode()
+    return children_marked(f"CLAUDE_TUI_OWNER={os.getpid()}")
+
+
+def children_marked(assignment: str) -> list[int]:
+    """Live children of this process whose environment holds ``NAME=value``."""
+    mark = assignment.encode()
     found = []
     for pid in _children(os.getpid()):
         try:
@@ -148,14 +155,7 @@ def owned_children() -> list[int]:
 def kill_all_children() -> list[int]:
     """SIGKILL every CLI process the engine started or that is our child; returns the pids."""
     pids = {p for p in _STARTED if alive(p)} | set(cli_children()) | set(owned_children())
-    subprocess_cli = sys.modules.get("claude_agent_sdk._internal.transport.subprocess_cli")
-    try:  # processes the SDK still tracks (it only SIGTERMs them at exit); never imported just for this
-        for proc in list(getattr(subprocess_cli, "_ACTIVE_CHILDREN", ())):
-            pid = getattr(proc, "pid", None)
-            if isinstance(pid, int) and getattr(proc, "returncode", None) is None:
-                pids.add(pid)
-    except Exception:  # noqa: BLE001 - SDK not imported or changed: the other sources suffice
-        pass
+    pids |= compat.sdk_tracked_cli_pids()  # the SDK only SIGTERMs them at exit
     for pid in pids:
         kill(pid)
     _STARTED.difference_update(pids)

@@ -22,6 +22,8 @@ from textual.message import Message as TextualMessage
 from textual.widget import Widget
 from textual.widgets import Button
 
+from .. import compat
+
 if TYPE_CHECKING:
     from ..transcript import Message
     from .message import MessageView
@@ -154,7 +156,7 @@ class ChatView(VerticalScroll, can_focus=True):
     def following(self) -> bool:
         """Whether the view sticks to the bottom as content grows (anchored, not
         scrolled away by the reader)."""
-        return self.is_anchored and not getattr(self, "_anchor_released", False)
+        return self.is_anchored and not compat.anchor_released(self)
 
     def _load_rest(self, count: int) -> None:
         if self.is_attached:
