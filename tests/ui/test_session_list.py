@@ -9,20 +9,7 @@ from pathlib import Path
 from claude_tui.store import SessionRow
 from claude_tui.widgets.marker import Marker
 from claude_tui.widgets.session_list import GroupRow, SessionItem, build_rows, relative_time
-from tests.ui.fixtures import browsing, FIXED_NOW, make_app, screen_text, settle, turn_transcript
-
-
-def session_row(**values: object) -> SessionRow:
-    """A SessionRow from keywords, the rest defaulted (the dataclass grows fields)."""
-    from dataclasses import fields
-
-    defaults = {f.name: None for f in fields(SessionRow)}
-    defaults.update(message_count=3, pinned=False, archived=False, git_branch="main")
-    defaults.update(values)
-    defaults.setdefault("display_title", defaults.get("title"))
-    if defaults["display_title"] is None:
-        defaults["display_title"] = defaults["title"]
-    return SessionRow(**defaults)  # type: ignore[arg-type]
+from tests.ui.fixtures import FIXED_NOW, browsing, make_app, screen_text, session_row, settle, turn_transcript
 
 
 def row(n: int, cwd: str | None, updated: str, pinned: bool = False) -> SessionRow:
