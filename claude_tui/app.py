@@ -29,9 +29,7 @@ engine down (every turn interrupted, every CLI gone) before the app exits.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -57,6 +55,7 @@ from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .session_index import SessionIndex, count_status
+from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
 from .widgets.chat_view import ChatView
 from .widgets.empty_state import EmptyState, empty_state_text
@@ -76,16 +75,6 @@ __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from he
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
-
-
-def _warm_imports() -> None:
-    """What the first opened session or reply needs (Markdown, markdown-it,
-    Pygments, the renderer), loaded in a thread once the list is shown, so
-    the first open does not pay for it; the first frame did not either."""
-    import importlib
-
-    for name in ("claude_tui.widgets.message", "claude_tui.widgets.streaming_reply", "claude_tui.live.renderer"):
-        importlib.import_module(name)
 
 
 class ClaudeTUI(App[None]):
@@ -146,16 +135,13 @@ class ClaudeTUI(App[None]):
         self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
-        self._signals: list[int] = []
+        self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
         self._theme_ready = False
         self._save_timer: Timer | None = None
-        self._sidebar_hidden = False  # wide layout: user hid it
-        self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
-        self._style_cache = style_cache
-        self._styles_loaded: tuple[Path | None, set[Any]] = (None, set())  # from which file, which entries
+        self._style_cache = StyleCache(style_cache) if style_cache is not None else None
         self.set_keymap(self.settings.keymap)
         keys.alt_digits_are_keys()
         theme = self.settings.ui.theme
@@ -168,12 +154,7 @@ class ClaudeTUI(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         if self._style_cache is not None:
-            # Before the screen is registered: that is where the CSS is first parsed.
-            from . import css_cache
-
-            path = css_cache.cache_file(self._style_cache, self.stylesheet)
-            if path is not None:
-                self._styles_loaded = (path, css_cache.load(self.stylesheet, path))
+            self._style_cache.load(self)  # before the screen parses the CSS
         launch = None
         if self.resume is None:
             # The launch draft is part of the screen's first layout, not mounted
@@ -201,34 +182,17 @@ class ClaudeTUI(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
-        self._install_signal_handlers()
-
-    def _install_signal_handlers(self) -> None:
-        """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
-        if threading.current_thread() is not threading.main_thread():
-            return
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(sig, self._on_signal)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue
-            self._signals.append(sig)
+        self._signals.install(self._on_signal)
 
     def _on_signal(self) -> None:
+        """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
         self.call_later(self.action_quit)
-
-    def _remove_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in self._signals:
-            loop.remove_signal_handler(sig)
-        self._signals.clear()
 
     async def _main_ready(self) -> None:
         """The main screen is mounted: fill it in before its first frame."""
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
-        self._update_sidebar_classes()
+        self.sidebar.set_shown()
         self._main.query_one("#open-tabs").display = self._launch is not None
         if self._launch is not None:
             view, pane = self._launch
@@ -246,25 +210,11 @@ class ClaudeTUI(App[None]):
         self.call_after_refresh(self._startup)
 
     def _first_frame_painted(self) -> None:
-        """The garbage collector runs again if ``claude-tui`` started with it off
-        (``cli.run_tui``). What start-up made lives as long as the app: frozen,
-        later full collections do not walk it again. The styles parsed for
-        this frame are saved for the next start (if they were not loaded)."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        """The collector comes back on; the styles parsed for this frame are
+        saved for the next start (startup.py)."""
+        collector_back_on()
         if self._style_cache is not None:
-            from . import css_cache
-
-            # Named by the variables the styles were parsed with now (a theme
-            # change in between starts a new parse cache, and a new file).
-            path = css_cache.cache_file(self._style_cache, self.stylesheet)
-            loaded_from, loaded = self._styles_loaded
-            entries = css_cache.snapshot(self.stylesheet, loaded if path == loaded_from else set())
-            if path is not None and entries is not None:
-                self.run_worker(
-                    partial(css_cache.save, entries, path), thread=True, group="style-cache", exit_on_error=False
-                )
+            self._style_cache.save(self)
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:
@@ -285,11 +235,11 @@ class ClaudeTUI(App[None]):
             await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
-        await asyncio.to_thread(_warm_imports)
+        await asyncio.to_thread(warm_imports)
 
     async def on_unmount(self) -> None:
         self._stop_import.set()
-        self._remove_signal_handlers()
+        self._signals.remove()
         await self.live.shutdown()
         if self._save_timer is not None:
             self._save_timer.stop()  # a theme chosen just before quitting is still saved
@@ -597,10 +547,8 @@ class ClaudeTUI(App[None]):
 
     def _show_opened(self, view: OpenView, *, hide_sidebar: bool) -> None:
         self.views.activate(view)
-        if hide_sidebar:
-            # On a narrow terminal the session needs the room; ctrl+b brings the list back.
-            self._sidebar_shown_narrow = False
-        self._update_sidebar_classes()
+        # On a narrow terminal the session needs the room; ctrl+b brings the list back.
+        self.sidebar.set_shown(shown_narrow=False if hide_sidebar else None)
 
     @on(Tabs.TabActivated, "#open-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -785,23 +733,13 @@ class ClaudeTUI(App[None]):
         else:
             self._main.query_one(Tabs).display = False
             self.views.show(None)
-            self._sidebar_shown_narrow = True
-            self._update_sidebar_classes()
+            self.sidebar.set_shown(shown_narrow=True)
             self.session_list.focus()
 
     def action_toggle_sidebar(self) -> None:
-        if self._main.has_class("-narrow"):
-            self._sidebar_shown_narrow = not self._sidebar_shown_narrow
-        else:
-            self._sidebar_hidden = not self._sidebar_hidden
-        self._update_sidebar_classes()
+        self.sidebar.toggle(narrow=self._main.has_class("-narrow"))
         if self.sidebar.display and self.sidebar.styles.display != "none":
             self.session_list.focus()
-
-    def _update_sidebar_classes(self) -> None:
-        sidebar = self.sidebar
-        sidebar.set_class(self._sidebar_hidden, "-hidden")
-        sidebar.set_class(self._sidebar_shown_narrow, "-shown")
 
     def _focus_area(self) -> str | None:
         """Where focus is on the main screen: "prompt", "chat", "sidebar" (or None)."""
@@ -841,10 +779,7 @@ class ClaudeTUI(App[None]):
             super().action_focus_previous()
 
     def action_focus_filter(self) -> None:
-        if self._main.has_class("-narrow") and not self._sidebar_shown_narrow:
-            self._sidebar_shown_narrow = True
-        self._sidebar_hidden = False
-        self._update_sidebar_classes()
+        self.sidebar.set_shown(hidden=False, shown_narrow=True if self._main.has_class("-narrow") else None)
         self.sidebar.filter_input.focus()
 
     def action_help(self) -> None:

@@ -9,7 +9,21 @@ from pathlib import Path
 from claude_tui.store import SessionRow
 from claude_tui.widgets.marker import Marker
 from claude_tui.widgets.session_list import GroupRow, SessionItem, build_rows, relative_time
-from tests.ui.fixtures import FIXED_NOW, browsing, make_app, screen_text, session_row, settle, turn_transcript
+from tests.ui.fixtures import (
+    FIXED_NOW,
+    INFRA,
+    SHOP,
+    Transcript,
+    browsing,
+    make_app,
+    project_key,
+    screen_text,
+    session_row,
+    settle,
+    sid,
+    turn_transcript,
+    wait_until,
+)
 
 
 def row(n: int, cwd: str | None, updated: str, pinned: bool = False) -> SessionRow:
@@ -96,3 +110,63 @@ async def test_ten_thousand_sessions_stay_fast(tmp_path: Path) -> None:
         # Generous bounds (CI machines vary); measured about 0.05 s and 0.09 s.
         assert listed < 1.0, listed
         assert jumped < 1.0, jumped
+
+
+async def test_a_saved_turn_redraws_only_its_own_row(tmp_path: Path) -> None:
+    """After a turn is saved, its row is swapped in place: no rebuild of the list,
+    no other row drawn again (at 10,000 sessions a rebuild per reply was slow)."""
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(SHOP), sid(7))  # "add a dark mode toggle …": keeps its place when renamed
+        listing = app.session_list
+        rebuilt: list[object] = []
+        drawn: set[object] = set()
+        show, render = listing.show, listing._render_row_line
+
+        def counting_show(rows):  # type: ignore[no-untyped-def]
+            rebuilt.append(rows)
+            show(rows)
+
+        def recording_render(row, offset, width, cursor):  # type: ignore[no-untyped-def]
+            drawn.add(getattr(row, "key", row))
+            return render(row, offset, width, cursor)
+
+        listing.show = counting_show
+        listing._render_row_line = recording_render
+        before = [r.key for r in app.all_sessions()]
+        await app.store.update_session(*key, custom_title="Dark mode, renamed")
+        await app.refresh_session_row(key)
+        await wait_until(pilot, lambda: "Dark mode, renamed" in screen_text(app), what="row redrawn")
+        await pilot.pause()
+        assert rebuilt == []
+        assert drawn == {key}
+        assert [r.key for r in app.all_sessions()] == before
+        assert app._by_key[key].display_title == "Dark mode, renamed"
+
+
+async def test_a_saved_turn_that_moves_its_row_keeps_the_list_in_order(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(INFRA), sid(10))  # the oldest session, last in its group
+        listing = app.session_list
+        listing.focus()
+        assert listing.select_key((project_key(SHOP), sid(6)))
+        await app.store.update_session(*key, pinned=True)  # second among the pinned: its group moves up
+        await app.refresh_session_row(key)
+        stored = await app.store.sessions()
+        assert [r.key for r in app.all_sessions()] == [r.key for r in stored]
+        assert listing.rows == build_rows(stored)
+        t = Transcript(INFRA, sid(10), start=timedelta(minutes=-1))  # a new turn: newest of all
+        t.user("rotate the staging database credentials")
+        t.reply("Done.")
+        t.user("and the production credentials?")  # the first new line (the two above are stored)
+        await app.store.append({"project_key": key[0], "session_id": key[1]}, t.entries[2:])  # type: ignore[typeddict-item]
+        await app.refresh_session_row(key)
+        stored = await app.store.sessions()
+        assert stored[0].key == key
+        assert [r.key for r in app.all_sessions()] == [r.key for r in stored]
+        assert listing.rows == build_rows(stored)
+        assert listing.highlighted.key == (project_key(SHOP), sid(6))  # the cursor stayed on its session
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert lines.index(next(l for l in lines if "rotate the staging" in l)) < lines.index(
+            next(l for l in lines if "why is the cart total" in l)
+        )
