@@ -1,10 +1,17 @@
-"""ClaudeTUI: the Textual app. It owns the store connection and the open views.
+"""ClaudeTUI: the Textual app. It composes the main screen and holds the actions.
 
 Start-up paints first: the screen is composed before any I/O, then a worker
 opens the store and lists sessions, and a thread worker imports Claude Code
 transcripts on its own connection, reporting progress with messages, so the
 UI thread never waits for disk or JSON. Widgets stay thin: they post messages,
 the app queries the store and hands them rows and messages.
+
+What the app leans on, one module each:
+  * ``keys``: the key table (bindings, ids, help rows, how a key is shown).
+  * ``session_index``: the sessions in list order and the filter, data only.
+  * ``views``: the open sessions' tabs and panes (``OpenView``, ``OpenViews``).
+  * ``importing``: the import thread and its messages.
+  * ``startup``: the style cache, the collector and signals around the first frame.
 
 The live half (``live/controller.py``, ``self.live``) owns the session
 engine: a submitted prompt goes to ``LiveController.submit``; engine events are
@@ -17,7 +24,8 @@ what it needs:
   * ``send_prompt(key, text)``: send to an open session (``sending_enabled``:
     Enter sends in every prompt).
   * ``became_session`` / ``refresh_session_row``: a draft got its id; a
-    session's row changed in the store (after ``SessionSaved``).
+    session's row changed in the store (after ``SessionSaved``; only that
+    row of the sidebar is redrawn).
   * ``engine_env``: environment for every Claude Code CLI (tests point it at a
     local test Messages API); the CLI's config folder is ``claude_config_dir``.
 
@@ -88,10 +96,6 @@ class ClaudeTUI(App[None]):
     COMMANDS = App.COMMANDS | {SessionSwitchProvider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS: ClassVar[list[BindingType]] = keys.APP_BINDINGS  # the key table: keys.py
-    KEY_HELP: ClassVar[list[tuple[str, str]]] = keys.KEY_HELP
-
-    ImportProgressed = ImportProgressed  # the import thread's messages (importing.py)
-    ImportFinished = ImportFinished
 
     def __init__(
         self,
@@ -128,6 +132,7 @@ class ClaudeTUI(App[None]):
         self.store: SqliteSessionStore | None = None
         self.store_error: str | None = None
         self.index = SessionIndex()
+        self._listing_all = True  # the sidebar shows every session, not a filter's results
         self.importing = False
         self.import_done = False
         self.import_found: int | None = None
@@ -299,8 +304,13 @@ class ClaudeTUI(App[None]):
         if self.filter_text:
             await self._apply_filter(self.filter_text)
         else:
-            self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+            self._show_all()
         self._update_empty_state()
+
+    def _show_all(self) -> None:
+        """The sidebar lists every session (no filter)."""
+        self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+        self._listing_all = True
 
     @on(Sidebar.FilterChanged)
     def _filter_changed(self, event: Sidebar.FilterChanged) -> None:
@@ -312,7 +322,7 @@ class ClaudeTUI(App[None]):
         if text:
             await self._apply_filter(text)
         else:
-            self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+            self._show_all()
         self.filter_done = text
 
     async def _apply_filter(self, text: str) -> None:
@@ -323,6 +333,7 @@ class ClaudeTUI(App[None]):
         if text != self.filter_text:
             return  # typing went on; a newer worker shows its own result
         self.sidebar.show_rows(build_rows(found.sessions, found.hits), found.status)
+        self._listing_all = False
 
     @on(SessionList.Selected)
     def _session_selected(self, event: SessionList.Selected) -> None:
@@ -368,7 +379,7 @@ class ClaudeTUI(App[None]):
         from .store.metadata import session_order
 
         self.index.put(row)
-        if not self.filter_text:
+        if self._listing_all:  # (a filter's results stay as found; clearing it lists the row)
             self.session_list.put_session(row, session_order)
             self.sidebar.set_status(self._count_status())
         self._update_empty_state()

@@ -3,8 +3,10 @@
 Why a line-API ``ScrollView`` rather than ``OptionList`` or one widget per row:
 a user can have ten thousand sessions, and start-up and every keystroke of the
 filter rebuild the list. Here a rebuild is a list of small dataclasses and a
-prefix sum of row heights; only the rows on screen are ever rendered, so the
-cost of drawing does not grow with the number of sessions.
+prefix sum of row heights (``session_rows.RowLayout``); only the rows on screen
+are ever rendered, so the cost of drawing does not grow with the number of
+sessions. A session saved after a turn is not a rebuild: ``put_session``
+swaps or moves its one row.
 """
 
 from __future__ import annotations

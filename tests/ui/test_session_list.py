@@ -170,3 +170,22 @@ async def test_a_saved_turn_that_moves_its_row_keeps_the_list_in_order(tmp_path:
         assert lines.index(next(l for l in lines if "rotate the staging" in l)) < lines.index(
             next(l for l in lines if "why is the cart total" in l)
         )
+
+
+async def test_a_row_saved_under_a_filter_shows_when_the_filter_is_cleared(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(SHOP), sid(7))
+        app.session_list.focus()
+        await pilot.press(*"cart")
+        await wait_until(pilot, lambda: app.filter_done == "cart", what="filter")
+        found = list(app.session_list.rows)
+        await app.store.update_session(*key, custom_title="Dark mode, renamed")
+        await app.refresh_session_row(key)
+        assert app.session_list.rows == found  # the filter's results stay as they were found
+        app.filter_text = ""  # the moment a cleared filter's worker has not run yet: its rows are still shown
+        await app.refresh_session_row(key)
+        assert app.session_list.rows == found
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.filter_done == "", what="cleared")
+        assert "Dark mode, renamed" in screen_text(app)
+        assert app.session_list.rows == build_rows(await app.store.sessions())
