@@ -297,7 +297,7 @@ class ClaudeTUI(App[None]):
         if self.store is None:
             return
         await self.index.reload(self.store)
-        for view in self.views.views:
+        for view in self.open_views:
             row = self._by_key.get(view.key) if view.key else None
             if row is not None and row.display_title != view.title:
                 self.views.retitle(view, row.display_title)
@@ -462,7 +462,7 @@ class ClaudeTUI(App[None]):
                     draft=draft,
                 )
         welcome.update(texts[False])
-        for view in self.views.views:
+        for view in self.open_views:
             if self.live.can_change_directory(view):  # a draft not sent yet
                 self.views.pane(view).set_hint(texts[True])
 
