@@ -1,10 +1,17 @@
-"""ClaudeTUI: the Textual app. It owns the store connection and the open views.
+"""ClaudeTUI: the Textual app. It composes the main screen and holds the actions.
 
 Start-up paints first: the screen is composed before any I/O, then a worker
 opens the store and lists sessions, and a thread worker imports Claude Code
 transcripts on its own connection, reporting progress with messages, so the
 UI thread never waits for disk or JSON. Widgets stay thin: they post messages,
 the app queries the store and hands them rows and messages.
+
+What the app leans on, one module each:
+  * ``keys``: the key table (bindings, ids, help rows, how a key is shown).
+  * ``session_index``: the sessions in list order and the filter, data only.
+  * ``views``: the open sessions' tabs and panes (``OpenView``, ``OpenViews``).
+  * ``importing``: the import thread and its messages.
+  * ``startup``: the style cache, the collector and signals around the first frame.
 
 The live half (``live/controller.py``, ``self.live``) owns the session
 engine: a submitted prompt goes to ``LiveController.submit``; engine events are
@@ -17,7 +24,8 @@ what it needs:
   * ``send_prompt(key, text)``: send to an open session (``sending_enabled``:
     Enter sends in every prompt).
   * ``became_session`` / ``refresh_session_row``: a draft got its id; a
-    session's row changed in the store (after ``SessionSaved``).
+    session's row changed in the store (after ``SessionSaved``; only that
+    row of the sidebar is redrawn).
   * ``engine_env``: environment for every Claude Code CLI (tests point it at a
     local test Messages API); the CLI's config folder is ``claude_config_dir``.
 
@@ -29,13 +37,11 @@ engine down (every turn interrupted, every CLI gone) before the app exits.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
-import signal
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -43,84 +49,40 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
+from . import keys
 from .commands import SessionSwitchProvider
 from .config import LoadedSettings, save_settings
+from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, finished_notice, progress_label, run_import
 from .literal import safe_line
 from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .session_index import SessionIndex, count_status
+from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
+from .views import OpenView, OpenViews
 from .widgets.chat_view import ChatView
 from .widgets.empty_state import EmptyState, empty_state_text
 from .widgets.marker import Marker
 from .widgets.notice import Notice
 from .widgets.prompt import PromptArea
 from .widgets.queued_prompt import QueuedPrompt
-from .widgets.session_list import SessionKey, SessionList, build_rows, key_of
+from .widgets.session_list import SessionKey, SessionList, build_rows
 from .widgets.session_pane import SessionPane
 from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
 
 if TYPE_CHECKING:
-    from .store import SearchHit, SessionRow, SqliteSessionStore
-    from .store.importer import ImportProgress, ImportReport
+    from .store import SessionRow, SqliteSessionStore
+    from .store.importer import ImportReport
 
-TAB_TITLE_LIMIT = 28
-REFRESH_DURING_IMPORT = 0.5  # seconds between sidebar refreshes while importing
-MESSAGE_HITS = 50
+__all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from here too
+
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
-
-
-def _warm_imports() -> None:
-    """What the first opened session or reply needs (Markdown, markdown-it,
-    Pygments, the renderer), loaded in a thread once the list is shown, so
-    the first open does not pay for it; the first frame did not either."""
-    import importlib
-
-    for name in ("claude_tui.widgets.message", "claude_tui.widgets.streaming_reply", "claude_tui.live.renderer"):
-        importlib.import_module(name)
-
-
-@dataclass
-class OpenView:
-    """A session (or draft, ``key`` None) open in the centre, in tab order."""
-
-    key: SessionKey | None
-    number: int
-    title: str
-
-    @property
-    def pane_id(self) -> str:
-        return f"pane-{self.number}"
-
-    @property
-    def tab_id(self) -> str:
-        return f"tab-{self.number}"
-
-
-class ImportCancelled(Exception):
-    """Raised inside the import thread to stop it when the app quits."""
-
-
-def _alt_digits_are_keys() -> None:
-    """Let the terminal's alt+1 … alt+9 reach the app as those keys.
-
-    Most terminals (xterm, GNOME Terminal, tmux …) send alt+digit as ESC
-    followed by the digit. Textual reads those sequences as the characters
-    macOS's Option key types (ESC 1 is "¡", ESC 2 "™" …, for WezTerm on a
-    Mac), so the goto_session bindings never fired and "¡" landed in the
-    prompt. Without the table entries, Textual's parser reports ESC + digit
-    as alt+digit. A "¡" typed as a character still arrives as "¡".
-    """
-    from textual import _ansi_sequences
-
-    for digit in "123456789":
-        _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{digit}", None)  # type: ignore[attr-defined]
 
 
 class ClaudeTUI(App[None]):
@@ -133,64 +95,7 @@ class ClaudeTUI(App[None]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
     COMMANDS = App.COMMANDS | {SessionSwitchProvider}
     COMMAND_PALETTE_BINDING = "ctrl+p"
-
-    # Priority bindings: these keys act wherever focus is, including the prompt
-    # and filter boxes (whose own ctrl+w / ctrl+f word deletion they override).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+n", "new_draft", "New", id="new_session", priority=True),
-        Binding("ctrl+w", "close_session", "Close", id="close_session", priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar", priority=True),
-        Binding("ctrl+f", "focus_filter", "Filter", show=False, id="focus_filter", priority=True),
-        Binding("ctrl+pageup", "prev_session", "Previous session", show=False, id="prev_session", priority=True),
-        Binding("ctrl+pagedown", "next_session", "Next session", show=False, id="next_session", priority=True),
-        *(
-            Binding(
-                f"alt+{n}", f"goto_session({n})", f"Session {n}", show=False, id=f"goto_session_{n}", priority=True
-            )
-            for n in range(1, 10)
-        ),
-        Binding("escape", "interrupt", "Interrupt", id="interrupt"),
-        Binding("ctrl+r", "retry", "Retry", id="retry", priority=True),
-        Binding("ctrl+t", "permission_mode", "Mode", id="permission_mode", priority=True),
-        Binding("ctrl+o", "change_directory", "Directory", id="change_directory", priority=True),
-        Binding("f1", "help", "Help", id="help", priority=True),
-        Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-    ]
-
-    KEY_HELP: ClassVar[list[tuple[str, str]]] = [
-        ("new_session", "New session (draft)"),
-        ("focus_next", "Focus next area"),
-        ("focus_previous", "Focus previous area"),
-        ("prev_session", "Previous open session"),
-        ("next_session", "Next open session"),
-        *((f"goto_session_{n}", f"Open session number {n}") for n in range(1, 10)),
-        ("close_session", "Close the session (it stays in the list)"),
-        ("interrupt", "Interrupt Claude's reply"),
-        ("retry", "Send the last prompt again (failed turn)"),
-        ("permission_mode", "Permission mode of the session"),
-        ("change_directory", "Change the directory of a new session"),
-        ("toggle_sidebar", "Show or hide the sidebar"),
-        ("focus_filter", "Filter sessions (titles and text)"),
-        ("command_palette", "Command palette (switch session, theme ...)"),
-        ("help", "This help"),
-        ("quit", "Quit"),
-    ]
-
-    class ImportProgressed(Message):
-        """Posted from the import thread after each transcript file."""
-
-        def __init__(self, progress: ImportProgress) -> None:
-            super().__init__()
-            self.progress = progress
-
-    class ImportFinished(Message):
-        """Posted from the import thread at its end (``error`` if it failed)."""
-
-        def __init__(self, report: ImportReport | None, error: str | None = None) -> None:
-            super().__init__()
-            self.report = report
-            self.error = error
+    BINDINGS: ClassVar[list[BindingType]] = keys.APP_BINDINGS  # the key table: keys.py
 
     def __init__(
         self,
@@ -226,31 +131,24 @@ class ClaudeTUI(App[None]):
         self.markers: dict[SessionKey, Marker] = {}
         self.store: SqliteSessionStore | None = None
         self.store_error: str | None = None
-        self.sessions_loaded = False
+        self.index = SessionIndex()
+        self._listing_all = True  # the sidebar shows every session, not a filter's results
         self.importing = False
         self.import_done = False
         self.import_found: int | None = None
         self.import_report: ImportReport | None = None
-        self.open_views: list[OpenView] = []
+        self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
-        self._signals: list[int] = []
-        self.filter_text = ""
-        self.filter_done: str | None = None  # the filter whose results are on screen
-        self._sessions: list[SessionRow] = []
-        self._by_key: dict[SessionKey, SessionRow] = {}
-        self._view_counter = 0
+        self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
         self._theme_ready = False
         self._save_timer: Timer | None = None
-        self._sidebar_hidden = False  # wide layout: user hid it
-        self._sidebar_shown_narrow = True  # narrow layout: shown until a session opens
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
-        self._style_cache = style_cache
-        self._styles_loaded: tuple[Path | None, set[Any]] = (None, set())  # from which file, which entries
+        self._style_cache = StyleCache(style_cache) if style_cache is not None else None
         self.set_keymap(self.settings.keymap)
-        _alt_digits_are_keys()
+        keys.alt_digits_are_keys()
         theme = self.settings.ui.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -261,20 +159,15 @@ class ClaudeTUI(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         if self._style_cache is not None:
-            # Before the screen is registered: that is where the CSS is first parsed.
-            from . import css_cache
-
-            path = css_cache.cache_file(self._style_cache, self.stylesheet)
-            if path is not None:
-                self._styles_loaded = (path, css_cache.load(self.stylesheet, path))
+            self._style_cache.load(self)  # before the screen parses the CSS
         launch = None
         if self.resume is None:
             # The launch draft is part of the screen's first layout, not mounted
             # into it afterwards: one layout and one frame fewer before the
             # prompt shows (start-up time).
-            self._launch = self._make_view(None, "New session", self.draft_intro(self.cwd))
+            self._launch = self.views.make(None, "New session", self.draft_intro(self.cwd))
             view, pane = self._launch
-            launch = (pane, Tab(self._tab_label(view), id=view.tab_id))
+            launch = (pane, Tab(self.views.tab_label(view), id=view.tab_id))
         return MainScreen(
             clock=self.clock, markers=self.markers, debounce=self.debounce, ready=self._main_ready, launch=launch
         )
@@ -294,40 +187,23 @@ class ClaudeTUI(App[None]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
-        self._install_signal_handlers()
-
-    def _install_signal_handlers(self) -> None:
-        """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
-        if threading.current_thread() is not threading.main_thread():
-            return
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(sig, self._on_signal)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue
-            self._signals.append(sig)
+        self._signals.install(self._on_signal)
 
     def _on_signal(self) -> None:
+        """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
         self.call_later(self.action_quit)
-
-    def _remove_signal_handlers(self) -> None:
-        loop = asyncio.get_running_loop()
-        for sig in self._signals:
-            loop.remove_signal_handler(sig)
-        self._signals.clear()
 
     async def _main_ready(self) -> None:
         """The main screen is mounted: fill it in before its first frame."""
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
-        self._update_sidebar_classes()
+        self.sidebar.set_shown()
         self._main.query_one("#open-tabs").display = self._launch is not None
         if self._launch is not None:
             view, pane = self._launch
             self._launch = None
-            self._adopt(view, pane, self.cwd)
-            self._retitle(view, view.title)  # its tab was labelled before it had a number
+            self.views.adopt(view, pane, self.cwd)
+            self.views.retitle(view, view.title)  # its tab was labelled before it had a number
             self._show_opened(view, hide_sidebar=False)
             pane.prompt.focus()
         else:
@@ -339,27 +215,11 @@ class ClaudeTUI(App[None]):
         self.call_after_refresh(self._startup)
 
     def _first_frame_painted(self) -> None:
-        """The garbage collector runs again if ``claude-tui`` started with it off
-        (``cli.run_tui``). What start-up made lives as long as the app: frozen,
-        later full collections do not walk it again. The styles parsed for
-        this frame are saved for the next start (if they were not loaded)."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
+        """The collector comes back on; the styles parsed for this frame are
+        saved for the next start (startup.py)."""
+        collector_back_on()
         if self._style_cache is not None:
-            from functools import partial
-
-            from . import css_cache
-
-            # Named by the variables the styles were parsed with now (a theme
-            # change in between starts a new parse cache, and a new file).
-            path = css_cache.cache_file(self._style_cache, self.stylesheet)
-            loaded_from, loaded = self._styles_loaded
-            entries = css_cache.snapshot(self.stylesheet, loaded if path == loaded_from else set())
-            if path is not None and entries is not None:
-                self.run_worker(
-                    partial(css_cache.save, entries, path), thread=True, group="style-cache", exit_on_error=False
-                )
+            self._style_cache.save(self)
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:
@@ -380,11 +240,11 @@ class ClaudeTUI(App[None]):
             await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
-        await asyncio.to_thread(_warm_imports)
+        await asyncio.to_thread(warm_imports)
 
     async def on_unmount(self) -> None:
         self._stop_import.set()
-        self._remove_signal_handlers()
+        self._signals.remove()
         await self.live.shutdown()
         if self._save_timer is not None:
             self._save_timer.stop()  # a theme chosen just before quitting is still saved
@@ -397,34 +257,60 @@ class ClaudeTUI(App[None]):
             await self.store.close()
             self.store = None
 
-    # -- session list ---------------------------------------------------------------------
+    # -- session list (data in session_index.py) ------------------------------------------
+
+    @property
+    def _by_key(self) -> dict[SessionKey, SessionRow]:
+        return self.index.by_key
+
+    @property
+    def sessions_loaded(self) -> bool:
+        return self.index.loaded
+
+    @property
+    def filter_text(self) -> str:
+        """What the filter box holds (after its debounce)."""
+        return self.index.filter_text
+
+    @filter_text.setter
+    def filter_text(self, value: str) -> None:
+        self.index.filter_text = value
+
+    @property
+    def filter_done(self) -> str | None:
+        """The filter whose results are on screen."""
+        return self.index.filter_done
+
+    @filter_done.setter
+    def filter_done(self, value: str | None) -> None:
+        self.index.filter_done = value
 
     def all_sessions(self) -> list[SessionRow]:
         """Every stored session (unfiltered), pinned first, newest first."""
-        return self._sessions
+        return self.index.rows
+
+    def _count_status(self) -> str:
+        return count_status(len(self.index.rows), importing=self.importing)
 
     async def _reload_sessions(self) -> None:
         """Read the session rows again and redraw the sidebar (and the filter, if any)."""
         if self.store is None:
             return
-        rows = await self.store.sessions()
-        self._sessions = rows
-        self._by_key = {key_of(r): r for r in rows}
-        self.sessions_loaded = True
+        await self.index.reload(self.store)
         for view in self.open_views:
             row = self._by_key.get(view.key) if view.key else None
             if row is not None and row.display_title != view.title:
-                self._retitle(view, row.display_title)
+                self.views.retitle(view, row.display_title)
         if self.filter_text:
             await self._apply_filter(self.filter_text)
         else:
-            self.sidebar.show_rows(build_rows(rows), self._count_status(len(rows)))
+            self._show_all()
         self._update_empty_state()
 
-    def _count_status(self, count: int) -> str:
-        if not count:
-            return "importing …" if self.importing else "no sessions yet"
-        return f"{count} session{'s' if count != 1 else ''}"
+    def _show_all(self) -> None:
+        """The sidebar lists every session (no filter)."""
+        self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+        self._listing_all = True
 
     @on(Sidebar.FilterChanged)
     def _filter_changed(self, event: Sidebar.FilterChanged) -> None:
@@ -436,41 +322,69 @@ class ClaudeTUI(App[None]):
         if text:
             await self._apply_filter(text)
         else:
-            self.sidebar.show_rows(build_rows(self._sessions), self._count_status(len(self._sessions)))
+            self._show_all()
         self.filter_done = text
 
     async def _apply_filter(self, text: str) -> None:
         """Sessions whose title or text matches, with the matching messages under them."""
-        store = self.store
-        if store is None:
+        if self.store is None:
             return
-        sessions = await store.sessions(search=text)
-        hits = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
+        found = await self.index.search(self.store, text)
         if text != self.filter_text:
             return  # typing went on; a newer worker shows its own result
-        by_key: dict[SessionKey, list[SearchHit]] = {}
-        for hit in hits:
-            by_key.setdefault((hit.project_key, hit.session_id), []).append(hit)
-        listed = {key_of(s) for s in sessions}
-        for key in by_key:
-            if key not in listed:
-                row = self._by_key.get(key) or await store.session(*key)
-                if row is not None:
-                    sessions.append(row)
-                    listed.add(key)
-        sessions.sort(key=lambda r: r.updated_at or "", reverse=True)
-        sessions.sort(key=lambda r: not r.pinned)  # stable: pinned first, newest first
-        status = f"{len(sessions)} session{'s' if len(sessions) != 1 else ''}"
-        if hits:
-            more = "+" if len(hits) >= MESSAGE_HITS else ""
-            status += f", {len(hits)}{more} text hit{'s' if len(hits) != 1 else ''}"
-        self.sidebar.show_rows(build_rows(sessions, by_key), status)
+        self.sidebar.show_rows(build_rows(found.sessions, found.hits), found.status)
+        self._listing_all = False
 
     @on(SessionList.Selected)
     def _session_selected(self, event: SessionList.Selected) -> None:
         self.open_session(event.key, event.uuid)
 
-    # -- markers (the engine sets these later) ---------------------------------------------
+    def became_session(self, view: OpenView, key: SessionKey, title: str, cwd: Path) -> None:
+        """A draft's first prompt went out: it is session ``key`` from now on.
+
+        It is listed at once, from what is known here: the store's row gets
+        its title and messages only when Claude Code's first transcript lines
+        are stored (the turn may take minutes); until then it is untitled.
+        """
+        view.key = key
+        self.views.pane(view).set_key(key)
+        self.views.retitle(view, title)
+        if self.current_view is view:
+            self.session_list.set_current(key)
+        if key not in self._by_key:
+            from .store.metadata import SessionRow, iso_utc
+
+            now = iso_utc(self.clock().isoformat())
+            self._put_row(SessionRow.provisional(key, cwd=str(cwd), title=title, updated_at=now))
+
+    async def refresh_session_row(self, key: SessionKey) -> None:
+        """Read one session's row again (after the engine saved it) and redraw its line.
+
+        One indexed query; the row is replaced in place (or moved) in the list.
+        """
+        if self.store is None or self.live.shut_down:
+            return
+        row = await self.store.session(*key)
+        if row is None or self.live.shut_down or not self.screen_stack:
+            return  # quitting: the screens may be gone already
+        if not row.message_count and key in self._by_key:
+            return  # not one transcript line stored yet: the row listed at the send stays
+        view = self.view_for(key)
+        if view is not None and row.display_title != view.title:
+            self.views.retitle(view, row.display_title)
+        self._put_row(row)
+
+    def _put_row(self, row: SessionRow) -> None:
+        """List ``row`` (new, or in place of the row of its session) and redraw that row."""
+        from .store.metadata import session_order
+
+        self.index.put(row)
+        if self._listing_all:  # (a filter's results stay as found; clearing it lists the row)
+            self.session_list.put_session(row, session_order)
+            self.sidebar.set_status(self._count_status())
+        self._update_empty_state()
+
+    # -- markers (the engine sets these) -----------------------------------------------------
 
     def set_marker(self, key: SessionKey, marker: Marker | None) -> None:
         """Show ``marker`` next to session ``key`` in the sidebar and on its tab."""
@@ -479,9 +393,7 @@ class ClaudeTUI(App[None]):
         else:
             self.markers[key] = marker
         self.session_list.refresh_markers()
-        for view in self.open_views:
-            if view.key == key:
-                self._retitle(view, view.title)
+        self.views.retitle_key(key)
 
     def set_markers(self, markers: dict[SessionKey, Marker]) -> None:
         """Replace all markers at once (keeps the dict object the sidebar holds)."""
@@ -489,7 +401,7 @@ class ClaudeTUI(App[None]):
         self.markers.update(markers)
         self.session_list.refresh_markers()
 
-    # -- import ---------------------------------------------------------------------------
+    # -- import (the thread: importing.py) ---------------------------------------------------
 
     def start_import(self) -> None:
         """Import Claude Code transcripts in a thread with its own store connection."""
@@ -499,43 +411,14 @@ class ClaudeTUI(App[None]):
         self.import_done = False
         self.sidebar.show_import(0, 1, "Looking for Claude Code sessions …")
         self._update_empty_state()
-        self._import_worker()
-
-    @work(thread=True, group="import", exclusive=True, exit_on_error=False)
-    def _import_worker(self) -> None:
-        try:
-            report = asyncio.run(self._import_in_thread())
-        except ImportCancelled:
-            return
-        except Exception as exc:  # reported in the UI; the app keeps running
-            self.post_message(self.ImportFinished(None, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.ImportFinished(report))
-
-    async def _import_in_thread(self) -> ImportReport:
-        from .store import SqliteSessionStore
-        from .store.importer import import_transcripts
-
-        def progress(update: ImportProgress) -> None:
-            if self._stop_import.is_set():
-                raise ImportCancelled()
-            self.post_message(self.ImportProgressed(update))
-
-        store = await SqliteSessionStore.open(self.db_path)
-        try:
-            return await import_transcripts(store, self.claude_config_dir, progress=progress)
-        finally:
-            await store.close()
+        work = partial(run_import, self.db_path, self.claude_config_dir, self.post_message, self._stop_import)
+        self.run_worker(work, thread=True, group="import", exclusive=True, exit_on_error=False)
 
     @on(ImportProgressed)
     def _import_progressed(self, event: ImportProgressed) -> None:
         update = event.progress
         self.import_found = update.files_total
-        self.sidebar.show_import(
-            update.files_done,
-            update.files_total,
-            f"Importing {update.files_done}/{update.files_total} transcripts",
-        )
+        self.sidebar.show_import(update.files_done, update.files_total, progress_label(update))
         if update.entries_added and not self._refresh_pending:
             self._refresh_pending = True
             self.set_timer(REFRESH_DURING_IMPORT, self._refresh_during_import)
@@ -551,14 +434,10 @@ class ClaudeTUI(App[None]):
         if self.import_found is None:
             self.import_found = 0
         self.sidebar.show_import(0, 0, "")
-        if event.error:
-            self.notify(f"Import failed: {event.error}", title="import", severity="error", markup=False)
-        elif event.report is not None and event.report.errors:
-            count = len(event.report.errors)
-            self.notify(
-                safe_line(event.report.errors[0]) + (f" (and {count - 1} more)" if count > 1 else ""),
-                title="import", severity="warning", markup=False,
-            )
+        notice = finished_notice(event)
+        if notice is not None:
+            text, severity = notice
+            self.notify(text, title="import", severity=severity, markup=False)  # type: ignore[arg-type]
         await self._reload_sessions()
         self.import_done = True
         self._update_empty_state()
@@ -574,38 +453,40 @@ class ClaudeTUI(App[None]):
                 )
             else:
                 texts[draft] = empty_state_text(
-                    sessions=len(self._sessions),
+                    sessions=len(self.index.rows),
                     importing=self.importing or not self.sessions_loaded,
                     found=self.import_found,
                     projects_dir=self.claude_config_dir / "projects",
-                    new_key=self._key_for("new_session"),
-                    help_key=self._key_for("help"),
+                    new_key=self.key_for("new_session"),
+                    help_key=self.key_for("help"),
                     draft=draft,
                 )
         welcome.update(texts[False])
         for view in self.open_views:
             if self.live.can_change_directory(view):  # a draft not sent yet
-                self._pane(view).set_hint(texts[True])
+                self.views.pane(view).set_hint(texts[True])
 
-    # -- open views ------------------------------------------------------------------------
+    # -- open views (views.py) -----------------------------------------------------------
+
+    @property
+    def open_views(self) -> list[OpenView]:
+        """The open sessions and drafts, in tab order."""
+        return self.views.views
 
     def view_for(self, key: SessionKey) -> OpenView | None:
-        return next((v for v in self.open_views if v.key == key), None)
+        return self.views.view_for(key)
 
     def pane_for(self, key: SessionKey) -> SessionPane | None:
         """The pane showing session ``key``, if open (the engine streams into ``.chat``)."""
-        view = self.view_for(key)
-        return self._pane(view) if view else None
+        view = self.views.view_for(key)
+        return self.views.pane(view) if view else None
 
     def pane_for_view(self, view: OpenView) -> SessionPane:
-        return self._main.query_one(f"#{view.pane_id}", SessionPane)
-
-    _pane = pane_for_view
+        return self.views.pane(view)
 
     @property
     def current_view(self) -> OpenView | None:
-        active = self._main.query_one(Tabs).active
-        return next((v for v in self.open_views if v.tab_id == active), None)
+        return self.views.current
 
     def open_session(self, key: SessionKey, uuid: str | None = None) -> None:
         """Open (or switch to) session ``key``; with ``uuid``, scroll to that message."""
@@ -614,9 +495,9 @@ class ClaudeTUI(App[None]):
     async def _open_session(self, key: SessionKey, uuid: str | None, *, focus_prompt: bool = False) -> None:
         view = self.view_for(key)
         if view is not None:
-            self._activate(view)
+            self.views.activate(view)
             if uuid is not None:
-                pane = self._pane(view)
+                pane = self.views.pane(view)
                 await pane.chat.show_message(uuid)
                 pane.chat.focus()
             return
@@ -632,7 +513,7 @@ class ClaudeTUI(App[None]):
             asyncio.ensure_future(self.store.load_tail(store_key, TAIL_ENTRIES)) if self.store and uuid is None else None
         )  # read while the pane is mounted
         view = await self._add_view(key, title, cwd=cwd)
-        pane = self._pane(view)
+        pane = self.views.pane(view)
         tail = await reading if reading is not None else None
         if tail is not None:
             # The newest entries only: the rest is read when the reader scrolls up to it.
@@ -657,14 +538,9 @@ class ClaudeTUI(App[None]):
 
     @on(ChatView.WindowChanged)
     def _window_changed(self, event: ChatView.WindowChanged) -> None:
-        view = self._view_of(event.control)
+        view = self.views.of_widget(event.control)
         if view is not None:
             self.live.loaded(view)  # the prompt history grows with the transcript read
-
-    def _make_view(self, key: SessionKey | None, title: str, intro: Content | None = None) -> tuple[OpenView, SessionPane]:
-        self._view_counter += 1
-        view = OpenView(key, self._view_counter, title)
-        return view, SessionPane(key, title=title, intro=intro, id=view.pane_id)
 
     async def _add_view(
         self,
@@ -675,153 +551,29 @@ class ClaudeTUI(App[None]):
         cwd: Path | None = None,
         hide_sidebar: bool = True,
     ) -> OpenView:
-        view, pane = self._make_view(key, title, intro)
-        pane.display = False
-        await self._main.query_one(ContentSwitcher).add_content(pane)
-        self._adopt(view, pane, cwd or self.cwd)
-        tabs = self._main.query_one(Tabs)
-        tabs.display = True
-        await tabs.add_tab(Tab(self._tab_label(view), id=view.tab_id))
+        view, pane = self.views.make(key, title, intro)
+        await self.views.mount(view, pane, cwd or self.cwd)
         self._show_opened(view, hide_sidebar=hide_sidebar)
         return view
 
-    def _adopt(self, view: OpenView, pane: SessionPane, cwd: Path) -> None:
-        """``view``'s pane is mounted: it is an open session from now on."""
-        self.open_views.append(view)
-        pane.prompt.send_on_enter = self.sending_enabled
-        self.live.attach(view, pane, cwd)
-
     def _show_opened(self, view: OpenView, *, hide_sidebar: bool) -> None:
-        self._activate(view)
-        if hide_sidebar:
-            # On a narrow terminal the session needs the room; ctrl+b brings the list back.
-            self._sidebar_shown_narrow = False
-        self._update_sidebar_classes()
-
-    def became_session(self, view: OpenView, key: SessionKey, title: str, cwd: Path) -> None:
-        """A draft's first prompt went out: it is session ``key`` from now on.
-
-        It is listed at once, from what is known here: the store's row gets
-        its title and messages only when Claude Code's first transcript lines
-        are stored (the turn may take minutes); until then it is untitled.
-        """
-        view.key = key
-        self._pane(view).set_key(key)
-        self._retitle(view, title)
-        if self.current_view is view:
-            self.session_list.set_current(key)
-        if key not in self._by_key:
-            from .store.metadata import SessionRow, iso_utc
-
-            now = iso_utc(self.clock().isoformat())
-            self._put_row(SessionRow(
-                session_id=key[1], project_key=key[0], cwd=str(cwd), title=title, custom_title=None,
-                last_prompt=title, model=None, git_branch=None, created_at=now, updated_at=now,
-                message_count=1, pinned=False, archived=False, tag=None, last_error=None, display_title=title,
-            ))
-
-    async def refresh_session_row(self, key: SessionKey) -> None:
-        """Read one session's row again (after the engine saved it) and redraw the list.
-
-        One indexed query; the list is rebuilt from rows already in memory.
-        """
-        if self.store is None or self.live.shut_down:
-            return
-        row = await self.store.session(*key)
-        if row is None or self.live.shut_down or not self.screen_stack:
-            return  # quitting: the screens may be gone already
-        if not row.message_count and key in self._by_key:
-            return  # not one transcript line stored yet: the row listed at the send stays
-        view = self.view_for(key)
-        if view is not None and row.display_title != view.title:
-            self._retitle(view, row.display_title)
-        self._put_row(row)
-
-    def _put_row(self, row: SessionRow) -> None:
-        """List ``row`` (new, or in place of the row of its session) and redraw the list."""
-        key = (row.project_key, row.session_id)
-        old = self._by_key.get(key)
-        self._by_key[key] = row
-        if old is not None and old in self._sessions:
-            self._sessions[self._sessions.index(old)] = row
-        else:
-            self._sessions.append(row)
-        self._sessions.sort(key=lambda r: r.updated_at or "", reverse=True)
-        self._sessions.sort(key=lambda r: not r.pinned)
-        if not self.filter_text:
-            self.sidebar.show_rows(build_rows(self._sessions), self._count_status(len(self._sessions)))
-        self._update_empty_state()
-
-    def _tab_label(self, view: OpenView) -> Content:
-        title = safe_line(view.title)
-        if len(title) > TAB_TITLE_LIMIT:
-            title = title[: TAB_TITLE_LIMIT - 1] + "…"
-        number = self.open_views.index(view) + 1 if view in self.open_views else 0
-        marker = self.markers.get(view.key) if view.key else None
-        parts: list[Content | tuple[str, str] | str] = []
-        if number <= 9:
-            parts.append((f"{number} ", "dim"))
-        if marker is not None:
-            parts += [(marker.glyph, marker.style), " "]
-        parts.append(Content(title))
-        return Content.assemble(*parts)
-
-    def _retitle(self, view: OpenView, title: str) -> None:
-        view.title = title
-        try:
-            tab = self._main.query_one(f"#{view.tab_id}", Tab)
-        except Exception:
-            return
-        tab.label = self._tab_label(view)
-        if self.current_view is view:
-            self.sub_title = safe_line(title)
-
-    def _activate(self, view: OpenView) -> None:
-        tabs = self._main.query_one(Tabs)
-        if tabs.active != view.tab_id:
-            tabs.active = view.tab_id
-        self._show_view(view)
-
-    def _show_view(self, view: OpenView | None) -> None:
-        switcher = self._main.query_one(ContentSwitcher)
-        switcher.current = view.pane_id if view else "welcome"
-        self.sub_title = safe_line(view.title) if view else ""
-        self.session_list.set_current(view.key if view else None)
-        if view is not None:
-            self._focus_into(view)
-        self.live.shown(view)
-        self.refresh_bindings()
-
-    def _focus_into(self, view: OpenView) -> None:
-        """Keep typing in the session on screen: focus left in another (now hidden)
-        pane, or nowhere, moves to this pane's prompt. Focus in the sidebar stays."""
-        focused = self._main.focused
-        pane = self._pane(view)
-        if focused is not None and not any(isinstance(a, SessionPane) for a in focused.ancestors_with_self):
-            return
-        if focused is None or pane not in focused.ancestors_with_self:
-            pane.prompt.focus()
+        self.views.activate(view)
+        # On a narrow terminal the session needs the room; ctrl+b brings the list back.
+        self.sidebar.set_shown(shown_narrow=False if hide_sidebar else None)
 
     @on(Tabs.TabActivated, "#open-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
-        view = next((v for v in self.open_views if v.tab_id == event.tab.id), None) if event.tab else None
-        if view is None and event.tab is not None:
-            return  # the launch draft's tab, before the screen is ready: _main_ready shows it
-        self._show_view(view)
+        self.views.tab_activated(event.tab)
 
     @on(Tabs.Cleared, "#open-tabs")
     def _tabs_cleared(self, event: Tabs.Cleared) -> None:
-        self._show_view(None)
+        self.views.show(None)
 
     # -- prompt and the live session ----------------------------------------------------------
 
-    def _view_of(self, widget: Any) -> OpenView | None:
-        pane = next((p for p in widget.ancestors_with_self if isinstance(p, SessionPane)), None)
-        return next((v for v in self.open_views if v.pane_id == pane.id), None) if pane is not None else None
-
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
-        view = self._view_of(event.prompt)
+        view = self.views.of_widget(event.prompt)
         if view is not None and self.live.submit(view, event.text):
             event.prompt.clear()
 
@@ -830,31 +582,31 @@ class ClaudeTUI(App[None]):
         """The first words typed start the session's CLI (``preconnect``): the
         reply then does not wait 1-2 s for Claude Code to start."""
         if self.settings.sessions.preconnect and event.text_area.text.strip():
-            view = self._view_of(event.text_area)
+            view = self.views.of_widget(event.text_area)
             if view is not None:
                 self.live.prepare(view)
 
     @on(PromptArea.EditQueued)
     def _edit_queued(self, event: PromptArea.EditQueued) -> None:
-        view = self._view_of(event.prompt)
+        view = self.views.of_widget(event.prompt)
         if view is not None:
             self.live.edit_queued(view)
 
     @on(QueuedPrompt.Edit)
     def _queued_edit(self, event: QueuedPrompt.Edit) -> None:
-        view = self._view_of(event.queued)
+        view = self.views.of_widget(event.queued)
         if view is not None:
             self.live.edit_queued(view, event.queued)
 
     @on(QueuedPrompt.Cancel)
     def _queued_cancel(self, event: QueuedPrompt.Cancel) -> None:
-        view = self._view_of(event.queued)
+        view = self.views.of_widget(event.queued)
         if view is not None:
             self.live.cancel_queued(view, event.queued)
 
     @on(Notice.RetryPressed)
     def _retry_pressed(self, event: Notice.RetryPressed) -> None:
-        view = self._view_of(event.notice)
+        view = self.views.of_widget(event.notice)
         if view is not None and not self.live.retry(view):
             self.bell()
 
@@ -879,14 +631,14 @@ class ClaudeTUI(App[None]):
         return self.live.submit(view, text)
 
     def draft_intro(self, cwd: Path) -> Content:
-        return draft_intro_text(cwd, self._key_for("change_directory"))
+        return draft_intro_text(cwd, self.key_for("change_directory"))
 
     # -- actions ----------------------------------------------------------------------------
 
     async def action_new_draft(self, hide_sidebar: bool = True) -> None:
         view = await self._add_view(None, "New session", self.draft_intro(self.cwd), hide_sidebar=hide_sidebar)
         self._update_empty_state()
-        self._pane(view).prompt.focus()
+        self.views.pane(view).prompt.focus()
 
     async def action_quit(self) -> None:
         """Quit at once, even while Claude answers: the engine stops every CLI first."""
@@ -955,7 +707,7 @@ class ClaudeTUI(App[None]):
         def chosen(path: Path | None) -> None:
             if path is not None:
                 self.run_worker(self.live.change_directory(view, path), group="directory", exit_on_error=False)
-                self._pane(view).prompt.focus()
+                self.views.pane(view).prompt.focus()
 
         self.push_screen(DirectoryScreen(live.cwd), chosen)
 
@@ -973,57 +725,32 @@ class ClaudeTUI(App[None]):
             return view is not None
         return True
 
-    def _cycle(self, step: int) -> None:
-        if not self.open_views:
-            return
-        current = self.current_view
-        index = self.open_views.index(current) if current in self.open_views else -1
-        self._activate(self.open_views[(index + step) % len(self.open_views)])
-
     def action_prev_session(self) -> None:
-        self._cycle(-1)
+        self.views.cycle(-1)
 
     def action_next_session(self) -> None:
-        self._cycle(1)
+        self.views.cycle(1)
 
     def action_goto_session(self, number: int) -> None:
-        if 1 <= number <= len(self.open_views):
-            self._activate(self.open_views[number - 1])
+        self.views.goto(number)
 
     async def action_close_session(self) -> None:
         view = self.current_view
         if view is None:
             return
-        self.live.detach(view)
-        index = self.open_views.index(view)
-        self.open_views.remove(view)
-        tabs = self._main.query_one(Tabs)
-        await tabs.remove_tab(view.tab_id)
-        await self._pane(view).remove()
-        for other in self.open_views:
-            self._retitle(other, other.title)  # numbers shift
-        if self.open_views:
-            self._activate(self.open_views[min(index, len(self.open_views) - 1)])
+        neighbour = await self.views.close(view)
+        if neighbour is not None:
+            self.views.activate(neighbour)
         else:
-            tabs.display = False
-            self._show_view(None)
-            self._sidebar_shown_narrow = True
-            self._update_sidebar_classes()
+            self._main.query_one(Tabs).display = False
+            self.views.show(None)
+            self.sidebar.set_shown(shown_narrow=True)
             self.session_list.focus()
 
     def action_toggle_sidebar(self) -> None:
-        if self._main.has_class("-narrow"):
-            self._sidebar_shown_narrow = not self._sidebar_shown_narrow
-        else:
-            self._sidebar_hidden = not self._sidebar_hidden
-        self._update_sidebar_classes()
+        self.sidebar.toggle(narrow=self._main.has_class("-narrow"))
         if self.sidebar.display and self.sidebar.styles.display != "none":
             self.session_list.focus()
-
-    def _update_sidebar_classes(self) -> None:
-        sidebar = self.sidebar
-        sidebar.set_class(self._sidebar_hidden, "-hidden")
-        sidebar.set_class(self._sidebar_shown_narrow, "-shown")
 
     def _focus_area(self) -> str | None:
         """Where focus is on the main screen: "prompt", "chat", "sidebar" (or None)."""
@@ -1034,7 +761,7 @@ class ClaudeTUI(App[None]):
         if self.sidebar in focused.ancestors_with_self:
             return "sidebar"
         if view is not None:
-            pane = self._pane(view)
+            pane = self.views.pane(view)
             if focused is pane.prompt:
                 return "prompt"
             if pane.chat in focused.ancestors_with_self:
@@ -1048,7 +775,7 @@ class ClaudeTUI(App[None]):
         if area == "prompt" and self.session_list.focusable:
             self.session_list.focus()
         elif area == "sidebar" and view is not None:
-            self._pane(view).prompt.focus()
+            self.views.pane(view).prompt.focus()
         else:
             super().action_focus_next()
 
@@ -1056,17 +783,14 @@ class ClaudeTUI(App[None]):
         """shift+Tab: from the sidebar to the prompt, from the prompt to the conversation."""
         area, view = self._focus_area(), self.current_view
         if area == "sidebar" and view is not None:
-            self._pane(view).prompt.focus()
+            self.views.pane(view).prompt.focus()
         elif area == "prompt" and view is not None:
-            self._pane(view).chat.focus()
+            self.views.pane(view).chat.focus()
         else:
             super().action_focus_previous()
 
     def action_focus_filter(self) -> None:
-        if self._main.has_class("-narrow") and not self._sidebar_shown_narrow:
-            self._sidebar_shown_narrow = True
-        self._sidebar_hidden = False
-        self._update_sidebar_classes()
+        self.sidebar.set_shown(hidden=False, shown_narrow=True if self._main.has_class("-narrow") else None)
         self.sidebar.filter_input.focus()
 
     def action_help(self) -> None:
@@ -1076,42 +800,12 @@ class ClaudeTUI(App[None]):
         self.push_screen(HelpScreen(list(self.key_rows()), enter_sends=self.sending_enabled))
 
     def key_rows(self) -> Iterable[tuple[str, str, str]]:
-        """(keys as shown, description, binding id) for every documented binding.
-
-        The nine "open session number n" keys share one row while they keep
-        their default alt+1..alt+9 pattern.
-        """
-        goto = [f"goto_session_{n}" for n in range(1, 10)]
-        collapse = all(self._key_for(g) == self._key_for_default(g) for g in goto)
-        for binding_id, description in self.KEY_HELP:
-            if collapse and binding_id in goto:
-                if binding_id == goto[0]:
-                    yield (
-                        f"{self._key_for(goto[0])} … {self._key_for(goto[-1])}",
-                        "Open session number 1 … 9",
-                        "goto_session_1 … _9",
-                    )
-                continue
-            yield self._key_for(binding_id), description, binding_id
+        """(keys as shown, description, binding id) for every documented binding (keys.py)."""
+        return keys.key_rows(self)
 
     def key_for(self, binding_id: str) -> str:
         """The keys bound to ``binding_id`` (after the user's keymap), for display."""
-        return self._key_for(binding_id)
-
-    def _key_for_default(self, binding_id: str) -> str:
-        return self._key_for(binding_id, keymap={})
-
-    def _key_for(self, binding_id: str, keymap: dict[str, str] | None = None) -> str:
-        """The keys bound to ``binding_id`` after the keymap, for display."""
-        keys = (self._keymap if keymap is None else keymap).get(binding_id)
-        if keys is None:
-            for binding in (*self.BINDINGS, *MainScreen.BINDINGS):
-                if isinstance(binding, Binding) and binding.id == binding_id:
-                    keys = binding.key
-                    break
-        if not keys:
-            return ""
-        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+        return keys.key_for(self, binding_id)
 
     def action_switch_session(self) -> None:
         from textual.command import CommandPalette
@@ -1130,7 +824,7 @@ class ClaudeTUI(App[None]):
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
         yield from super().get_system_commands(screen)
 
-    # -- theme ------------------------------------------------------------------------------
+    # -- theme and keymap ---------------------------------------------------------------------
 
     def _theme_changed(self, theme: Any) -> None:
         name = getattr(theme, "name", str(theme))
@@ -1153,5 +847,4 @@ class ClaudeTUI(App[None]):
             )
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
-        names = ", ".join(sorted(b.id or b.action for b in clashed_bindings))
-        self.notify(f"[keymap] clash: {names} share a key", title="config", severity="warning", markup=False)
+        self.notify(keys.clash_notice(clashed_bindings), title="config", severity="warning", markup=False)

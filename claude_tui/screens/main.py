@@ -11,12 +11,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Tab, Tabs
 
+from ..keys import SCREEN_BINDINGS
 from ..widgets.empty_state import EmptyState
 from ..widgets.key_bar import KeyBar
 from ..widgets.marker import Marker
@@ -26,10 +26,7 @@ from ..widgets.title_bar import TitleBar
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        Binding("tab", "app.focus_next", "Focus next", show=False, id="focus_next"),
-        Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="focus_previous"),
-    ]
+    BINDINGS = SCREEN_BINDINGS  # tab and shift+tab, with ids (keys.py)
 
     def __init__(
         self,

@@ -7,9 +7,11 @@ store keeps metadata current inside ``append`` without rescanning transcripts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
+from functools import total_ordering
 from typing import Any
 
+from ..timestamps import parse_iso
 from .text import Entry, assistant_message_id, assistant_model, is_user_prompt, one_line
 
 TITLE_LIMIT = 80
@@ -18,14 +20,9 @@ UNTITLED = "(untitled session)"
 
 def iso_utc(value: Any) -> str | None:
     """Normalise an entry timestamp to ISO 8601 UTC with milliseconds, or None."""
-    if not isinstance(value, str) or not value:
+    parsed = parse_iso(value)
+    if parsed is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
@@ -127,12 +124,65 @@ class SessionRow:
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> "SessionRow":
+        """A row as the store selects it (``COLUMNS``, in order)."""
         values = list(row)
         values[11] = bool(values[11])
         values[12] = bool(values[12])
         return cls(*values)
 
+    @classmethod
+    def provisional(
+        cls, key: tuple[str, str], *, cwd: str, title: str, updated_at: str | None
+    ) -> "SessionRow":
+        """A session just sent its first prompt, before the store has its row:
+        listed at once with what the app knows (one message, titled by the
+        prompt); the store's row replaces it when the transcript lands."""
+        return cls(
+            session_id=key[1], project_key=key[0], cwd=cwd, title=title, custom_title=None,
+            last_prompt=title, model=None, git_branch=None, created_at=updated_at, updated_at=updated_at,
+            message_count=1, pinned=False, archived=False, tag=None, last_error=None, display_title=title,
+        )
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(project_key, session_id): how the UI names a session (``SessionKey``)."""
+        return (self.project_key, self.session_id)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {name: getattr(self, name) for name in self.JSON_FIELDS}
         data.update(title=self.display_title, pinned=self.pinned, archived=self.archived)
         return data
+
+
+@total_ordering
+class _Descending:
+    """Orders its text backwards: ``updated_at DESC`` inside an ascending key."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Descending) and self.text == other.text
+
+    def __lt__(self, other: "_Descending") -> bool:
+        return self.text > other.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def session_order(row: SessionRow) -> tuple[Any, ...]:
+    """The sort key of the session list: pinned first, then newest, then by id.
+
+    It mirrors the store's ``ORDER BY s.pinned DESC, s.updated_at DESC,
+    s.session_id`` (``SqliteSessionStore._session_query``), so rows the app
+    changes or adds in memory land where the store would list them: SQLite
+    compares the ISO texts bytewise, as ``str`` does, and puts a NULL
+    ``updated_at`` last in DESC order. The project key, last, only breaks ties
+    the SQL leaves open (two projects with one session id), so every session
+    has one place (the sidebar bisects on this key).
+    """
+    updated = row.updated_at
+    return (not row.pinned, updated is None, _Descending(updated or ""), row.session_id, row.project_key)

@@ -8,7 +8,6 @@ terminal. Thinking and tool use fold away; failed replies are styled as errors.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -18,6 +17,7 @@ from textual.geometry import Size
 from textual.widgets import Markdown, Static
 
 from ..literal import literal, safe_line, safe_text
+from ..timestamps import parse_iso
 from .thinking_block import ThinkingBlock
 from .tool_block import ToolBlock
 
@@ -64,13 +64,8 @@ def reply_markdown(text: str, *, classes: str = "reply-text") -> Markdown:
 
 def format_time(iso: str | None) -> str:
     """``HH:MM`` local time of an ISO timestamp (date too: transcripts span days)."""
-    if not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
-    except ValueError:
-        return ""
-    return moment.strftime("%Y-%m-%d %H:%M")
+    moment = parse_iso(iso)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
 def message_header(role: str, timestamp: str | None, model: str | None = None, error: bool = False) -> Content:

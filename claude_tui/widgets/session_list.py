@@ -3,17 +3,18 @@
 Why a line-API ``ScrollView`` rather than ``OptionList`` or one widget per row:
 a user can have ten thousand sessions, and start-up and every keystroke of the
 filter rebuild the list. Here a rebuild is a list of small dataclasses and a
-prefix sum of row heights; only the rows on screen are ever rendered, so the
-cost of drawing does not grow with the number of sessions.
+prefix sum of row heights (``session_rows.RowLayout``); only the rows on screen
+are ever rendered, so the cost of drawing does not grow with the number of
+sessions. A session saved after a turn is not a rebuild: ``put_session``
+swaps or moves its one row.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, ClassVar, Union
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,92 +28,35 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..literal import safe_line
+from ..timestamps import parse_iso
 from .marker import Marker
+from .session_rows import (
+    UNKNOWN_FOLDER,
+    GroupRow,
+    HitItem,
+    ListRow,
+    Order,
+    RowLayout,
+    SessionItem,
+    SessionKey,
+    build_rows,
+    key_of,
+)
 
 if TYPE_CHECKING:
-    from ..store import SearchHit, SessionRow
+    from ..store import SessionRow
 
-SessionKey = tuple[str, str]
-"""(project_key, session_id): how the UI names a stored session."""
-
-UNKNOWN_FOLDER = "(unknown folder)"
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """A project heading: the working directory its sessions ran in."""
-
-    label: str
-    count: int
-    height: ClassVar[int] = 1
-
-
-@dataclass(frozen=True)
-class SessionItem:
-    session: SessionRow
-    height: ClassVar[int] = 2
-
-    @property
-    def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
-
-
-@dataclass(frozen=True)
-class HitItem:
-    """A full-text match shown under its session; opening it jumps to the message."""
-
-    session: SessionRow
-    hit: SearchHit
-    height: ClassVar[int] = 1
-
-    @property
-    def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
-
-
-ListRow = Union[GroupRow, SessionItem, HitItem]
-
-
-def key_of(row: SessionRow) -> SessionKey:
-    return (row.project_key, row.session_id)
-
-
-def build_rows(
-    sessions: Sequence[SessionRow],
-    hits: Mapping[SessionKey, Sequence[SearchHit]] | None = None,
-    *,
-    max_hits: int = 3,
-) -> list[ListRow]:
-    """Group ``sessions`` by working directory, keeping their order inside a group.
-
-    ``sessions`` come from the store pinned first, newest first; a group is
-    placed where its first session is, so a project with a pinned or recent
-    session comes first. Up to ``max_hits`` message hits follow their session.
-    """
-    groups: dict[str, list[SessionRow]] = {}
-    for session in sessions:
-        groups.setdefault(session.cwd or UNKNOWN_FOLDER, []).append(session)
-    rows: list[ListRow] = []
-    for label, members in groups.items():
-        rows.append(GroupRow(label, len(members)))
-        for session in members:
-            rows.append(SessionItem(session))
-            if hits:
-                for hit in list(hits.get(key_of(session), ()))[:max_hits]:
-                    rows.append(HitItem(session, hit))
-    return rows
+__all__ = [
+    "UNKNOWN_FOLDER", "GroupRow", "HitItem", "ListRow", "SessionItem", "SessionKey", "SessionList",
+    "build_rows", "key_of", "relative_time", "short_folder",
+]
 
 
 def relative_time(iso: str | None, now: datetime) -> str:
     """How long ago, in at most six cells: ``now``, ``5m``, ``3h``, ``2d``, ``4w``, a date."""
-    if not iso:
+    then = parse_iso(iso)
+    if then is None:
         return ""
-    try:
-        then = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    if then.tzinfo is None:
-        then = then.replace(tzinfo=timezone.utc)
     seconds = (now - then).total_seconds()
     if seconds < 60:
         return "now"
@@ -217,32 +161,57 @@ class SessionList(ScrollView, can_focus=True):
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(timezone.utc))
         self.markers: Mapping[SessionKey, Marker] = markers if markers is not None else {}
         self.current: SessionKey | None = None
-        self.rows: list[ListRow] = []
-        self._starts: list[int] = []
-        self._total = 0
+        self._layout = RowLayout()
         self._cache: dict[tuple[int, int, int, bool], Strip] = {}
         self._now: datetime | None = None
 
     # -- data ------------------------------------------------------------------
 
+    @property
+    def rows(self) -> list[ListRow]:
+        return self._layout.rows
+
+    @property
+    def _starts(self) -> list[int]:
+        return self._layout.starts
+
+    @property
+    def _total(self) -> int:
+        return self._layout.total
+
     def show(self, rows: list[ListRow]) -> None:
         """Replace the rows, keeping the cursor on the same session or hit if present."""
         keep = self._identity(self.cursor)
-        self.rows = rows
-        starts, y = [], 0
-        for row in rows:
-            starts.append(y)
-            y += row.height
-        self._starts, self._total = starts, y
+        self._layout = RowLayout.of(rows)
         self._cache.clear()
         self._now = None
         self.virtual_size = Size(0, self._total)
-        cursor = None
-        if keep is not None:
-            cursor = next((i for i, r in enumerate(rows) if self._identity_row(r) == keep), None)
+        cursor = self._find(keep) if keep is not None else None
         if cursor is None:
             cursor = self._next_selectable(-1, 1)
         self.cursor = cursor
+        self.refresh()
+
+    def put_session(self, session: SessionRow, order: Order) -> None:
+        """One session's row changed (a turn was saved) or is new: in the
+        unfiltered list, swap its data and redraw its lines where it stays, or
+        move just it (and its group) where it goes, without rebuilding or
+        redrawing the other rows. ``order`` is the list's sort key."""
+        keep = self._identity(self.cursor)
+        count = len(self.rows)
+        changed = self._layout.put(session, order)
+        for key in [k for k in self._cache if k[0] in changed]:
+            del self._cache[key]
+        self._now = None  # its time is measured from now
+        if len(self.rows) == count and len(changed) == 1:
+            index = changed.start
+            self.refresh_lines(self._starts[index], self.rows[index].height)
+            return
+        self.virtual_size = Size(0, self._total)
+        if keep is None:
+            self.cursor = self._next_selectable(-1, 1)
+        elif self.cursor in changed:  # its row moved: the cursor goes with it
+            self.cursor = self._find(keep)
         self.refresh()
 
     def refresh_markers(self) -> None:
@@ -258,11 +227,10 @@ class SessionList(ScrollView, can_focus=True):
 
     def select_key(self, key: SessionKey) -> bool:
         """Move the cursor to ``key``'s row; False when it is not listed."""
-        for index, row in enumerate(self.rows):
-            if isinstance(row, SessionItem) and row.key == key:
-                self.cursor = index
-                return True
-        return False
+        index = self._layout.index_of(key)
+        if index is not None:
+            self.cursor = index
+        return index is not None
 
     @property
     def session_count(self) -> int:
@@ -278,6 +246,12 @@ class SessionList(ScrollView, can_focus=True):
         if isinstance(row, HitItem):
             return ("hit", row.key, row.hit.entry_id)
         return None
+
+    def _find(self, identity: tuple[object, ...]) -> int | None:
+        """The index of the row with ``identity`` (see ``_identity_row``), or None."""
+        if identity[0] == "session":
+            return self._layout.index_of(identity[1])  # type: ignore[arg-type]
+        return next((i for i, r in enumerate(self.rows) if self._identity_row(r) == identity), None)
 
     def _identity(self, index: int | None) -> tuple[object, ...] | None:
         if index is None or index >= len(self.rows):

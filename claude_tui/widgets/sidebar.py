@@ -69,6 +69,8 @@ class Sidebar(Vertical):
         self._timer: Timer | None = None
         self.filter_text = ""
         self._import: tuple[Vertical, Static, ProgressBar] | None = None  # box, label, bar
+        self.hidden = False  # wide layout: the user hid it ("-hidden")
+        self.shown_narrow = "-shown" in (classes or "").split()  # narrow layout: shown over the session ("-shown")
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder="Filter titles and text", id="filter", compact=True, select_on_focus=False)
@@ -122,6 +124,26 @@ class Sidebar(Vertical):
     @on(ToList)
     def _to_list(self) -> None:
         self.session_list.focus()
+
+    # -- where it shows -------------------------------------------------------------------
+
+    def set_shown(self, *, hidden: bool | None = None, shown_narrow: bool | None = None) -> None:
+        """Change where it shows (the styles read the classes): on a wide
+        screen a column the user may hide; on a narrow one it shows until a
+        session opens, and again on demand."""
+        if hidden is not None:
+            self.hidden = hidden
+        if shown_narrow is not None:
+            self.shown_narrow = shown_narrow
+        self.set_class(self.hidden, "-hidden")
+        self.set_class(self.shown_narrow, "-shown")
+
+    def toggle(self, *, narrow: bool) -> None:
+        """Show or hide it, the way that fits the screen's width."""
+        if narrow:
+            self.set_shown(shown_narrow=not self.shown_narrow)
+        else:
+            self.set_shown(hidden=not self.hidden)
 
     # -- what the app tells it -------------------------------------------------------------
 

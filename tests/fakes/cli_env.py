@@ -13,7 +13,6 @@ fixtures directly into a test module.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -43,9 +42,12 @@ too long (measured: TMPDIR of 80 chars fine, 85 not) it silently falls back to
 
 
 def project_dir_name(cwd: str | os.PathLike[str]) -> str:
-    """The CLI's transcript directory name for ``cwd``: every non-alphanumeric
-    character becomes ``-`` (e.g. ``/home/dev/project`` -> ``-home-dev-project``)."""
-    return re.sub(r"[^A-Za-z0-9]", "-", str(cwd))
+    """The CLI's transcript directory name for ``cwd`` (e.g. ``/home/dev/project``
+    -> ``-home-dev-project``): the package's own rule, imported when first used
+    so the conftest that loads this module loads none of the engine."""
+    from claude_tui.engine.options import project_key_for
+
+    return project_key_for(str(cwd))
 
 
 @dataclass

@@ -8,15 +8,15 @@ path, so nothing depends on file times, the real date or the machine.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from claude_tui.config import LoadedSettings, Settings
-from claude_tui.store import SqliteSessionStore
+from claude_tui.store import SessionRow, SqliteSessionStore
 
 FIXED_NOW = datetime(2026, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 NO_CLAUDE_DIR = Path("/nonexistent/claude-tui-fixture/claude")
@@ -28,7 +28,22 @@ def fixed_clock() -> datetime:
 
 
 def project_key(cwd: str) -> str:
-    return re.sub(r"[^a-zA-Z0-9]", "-", cwd)
+    """The package's own rule (``engine.options.project_key_for``), imported when
+    first used so importing the fixtures loads none of the engine."""
+    from claude_tui.engine.options import project_key_for
+
+    return project_key_for(cwd)
+
+
+def session_row(**values: object) -> SessionRow:
+    """A SessionRow from keywords, the rest defaulted (the dataclass grows fields)."""
+    defaults = {f.name: None for f in fields(SessionRow)}
+    defaults.update(message_count=3, pinned=False, archived=False, git_branch="main")
+    defaults.update(values)
+    defaults.setdefault("display_title", defaults.get("title"))
+    if defaults["display_title"] is None:
+        defaults["display_title"] = defaults["title"]
+    return SessionRow(**defaults)  # type: ignore[arg-type]
 
 
 def stamp(ago: timedelta) -> str:

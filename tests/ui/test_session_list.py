@@ -9,20 +9,21 @@ from pathlib import Path
 from claude_tui.store import SessionRow
 from claude_tui.widgets.marker import Marker
 from claude_tui.widgets.session_list import GroupRow, SessionItem, build_rows, relative_time
-from tests.ui.fixtures import browsing, FIXED_NOW, make_app, screen_text, settle, turn_transcript
-
-
-def session_row(**values: object) -> SessionRow:
-    """A SessionRow from keywords, the rest defaulted (the dataclass grows fields)."""
-    from dataclasses import fields
-
-    defaults = {f.name: None for f in fields(SessionRow)}
-    defaults.update(message_count=3, pinned=False, archived=False, git_branch="main")
-    defaults.update(values)
-    defaults.setdefault("display_title", defaults.get("title"))
-    if defaults["display_title"] is None:
-        defaults["display_title"] = defaults["title"]
-    return SessionRow(**defaults)  # type: ignore[arg-type]
+from tests.ui.fixtures import (
+    FIXED_NOW,
+    INFRA,
+    SHOP,
+    Transcript,
+    browsing,
+    make_app,
+    project_key,
+    screen_text,
+    session_row,
+    settle,
+    sid,
+    turn_transcript,
+    wait_until,
+)
 
 
 def row(n: int, cwd: str | None, updated: str, pinned: bool = False) -> SessionRow:
@@ -109,3 +110,82 @@ async def test_ten_thousand_sessions_stay_fast(tmp_path: Path) -> None:
         # Generous bounds (CI machines vary); measured about 0.05 s and 0.09 s.
         assert listed < 1.0, listed
         assert jumped < 1.0, jumped
+
+
+async def test_a_saved_turn_redraws_only_its_own_row(tmp_path: Path) -> None:
+    """After a turn is saved, its row is swapped in place: no rebuild of the list,
+    no other row drawn again (at 10,000 sessions a rebuild per reply was slow)."""
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(SHOP), sid(7))  # "add a dark mode toggle …": keeps its place when renamed
+        listing = app.session_list
+        rebuilt: list[object] = []
+        drawn: set[object] = set()
+        show, render = listing.show, listing._render_row_line
+
+        def counting_show(rows):  # type: ignore[no-untyped-def]
+            rebuilt.append(rows)
+            show(rows)
+
+        def recording_render(row, offset, width, cursor):  # type: ignore[no-untyped-def]
+            drawn.add(getattr(row, "key", row))
+            return render(row, offset, width, cursor)
+
+        listing.show = counting_show
+        listing._render_row_line = recording_render
+        before = [r.key for r in app.all_sessions()]
+        await app.store.update_session(*key, custom_title="Dark mode, renamed")
+        await app.refresh_session_row(key)
+        await wait_until(pilot, lambda: "Dark mode, renamed" in screen_text(app), what="row redrawn")
+        await pilot.pause()
+        assert rebuilt == []
+        assert drawn == {key}
+        assert [r.key for r in app.all_sessions()] == before
+        assert app._by_key[key].display_title == "Dark mode, renamed"
+
+
+async def test_a_saved_turn_that_moves_its_row_keeps_the_list_in_order(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(INFRA), sid(10))  # the oldest session, last in its group
+        listing = app.session_list
+        listing.focus()
+        assert listing.select_key((project_key(SHOP), sid(6)))
+        await app.store.update_session(*key, pinned=True)  # second among the pinned: its group moves up
+        await app.refresh_session_row(key)
+        stored = await app.store.sessions()
+        assert [r.key for r in app.all_sessions()] == [r.key for r in stored]
+        assert listing.rows == build_rows(stored)
+        t = Transcript(INFRA, sid(10), start=timedelta(minutes=-1))  # a new turn: newest of all
+        t.user("rotate the staging database credentials")
+        t.reply("Done.")
+        t.user("and the production credentials?")  # the first new line (the two above are stored)
+        await app.store.append({"project_key": key[0], "session_id": key[1]}, t.entries[2:])  # type: ignore[typeddict-item]
+        await app.refresh_session_row(key)
+        stored = await app.store.sessions()
+        assert stored[0].key == key
+        assert [r.key for r in app.all_sessions()] == [r.key for r in stored]
+        assert listing.rows == build_rows(stored)
+        assert listing.highlighted.key == (project_key(SHOP), sid(6))  # the cursor stayed on its session
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert lines.index(next(l for l in lines if "rotate the staging" in l)) < lines.index(
+            next(l for l in lines if "why is the cart total" in l)
+        )
+
+
+async def test_a_row_saved_under_a_filter_shows_when_the_filter_is_cleared(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(SHOP), sid(7))
+        app.session_list.focus()
+        await pilot.press(*"cart")
+        await wait_until(pilot, lambda: app.filter_done == "cart", what="filter")
+        found = list(app.session_list.rows)
+        await app.store.update_session(*key, custom_title="Dark mode, renamed")
+        await app.refresh_session_row(key)
+        assert app.session_list.rows == found  # the filter's results stay as they were found
+        app.filter_text = ""  # the moment a cleared filter's worker has not run yet: its rows are still shown
+        await app.refresh_session_row(key)
+        assert app.session_list.rows == found
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.filter_done == "", what="cleared")
+        assert "Dark mode, renamed" in screen_text(app)
+        assert app.session_list.rows == build_rows(await app.store.sessions())

@@ -1,0 +1,111 @@
+"""Every stored session in list order, looked up by key, and the filter over them.
+
+Data only, no widgets: the app asks the store through it and hands what it
+returns to the sidebar. The order is the store's (``store.metadata.
+session_order`` mirrors its SQL), so a row changed in memory is moved by a
+bisect instead of a sort, and the filter's merged results sort the same way.
+The store's modules load with the store, after the first frame: they are
+imported where first needed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import SearchHit, SessionRow, SqliteSessionStore
+    from .widgets.session_rows import SessionKey
+
+MESSAGE_HITS = 50  # full-text hits asked for per filter
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def count_status(count: int, *, importing: bool) -> str:
+    """The sidebar's status line for the unfiltered list."""
+    if not count:
+        return "importing …" if importing else "no sessions yet"
+    return plural(count, "session")
+
+
+@dataclass
+class FilterResult:
+    """What a filter found: sessions in list order, and message hits under them."""
+
+    text: str
+    sessions: list[SessionRow]
+    hits: dict[SessionKey, list[SearchHit]]
+    hit_count: int
+
+    @property
+    def status(self) -> str:
+        status = plural(len(self.sessions), "session")
+        if self.hit_count:
+            more = "+" if self.hit_count >= MESSAGE_HITS else ""
+            status += f", {self.hit_count}{more} text hit{'s' if self.hit_count != 1 else ''}"
+        return status
+
+
+@dataclass
+class SessionIndex:
+    """The unfiltered list (``rows``, pinned first, newest first), by key, and
+    the filter: what was typed (``filter_text``) and whose result is on screen
+    (``filter_done``)."""
+
+    rows: list[SessionRow] = field(default_factory=list)
+    by_key: dict[SessionKey, SessionRow] = field(default_factory=dict)
+    loaded: bool = False
+    filter_text: str = ""
+    filter_done: str | None = None
+
+    async def reload(self, store: SqliteSessionStore) -> None:
+        """Read every row again (at start, and while an import adds sessions)."""
+        rows = await store.sessions()
+        self.rows = rows
+        self.by_key = {row.key: row for row in rows}
+        self.loaded = True
+
+    def put(self, row: SessionRow) -> bool:
+        """List ``row`` (new, or in place of its session's row); True when it
+        was new or moved, False when it kept its place."""
+        from .store.metadata import session_order
+
+        old = self.by_key.get(row.key)
+        self.by_key[row.key] = row
+        rows = self.rows
+        at = None
+        if old is not None:
+            at = bisect_left(rows, session_order(old), key=session_order)
+            if at >= len(rows) or rows[at] is not old:
+                # Ties the SQL leaves open (one session id in two projects) may
+                # be listed either way round: look for it.
+                at = next((i for i, r in enumerate(rows) if r is old), None)
+            if at is not None:
+                del rows[at]
+        place = bisect_left(rows, session_order(row), key=session_order)
+        rows.insert(place, row)
+        return place != at
+
+    async def search(self, store: SqliteSessionStore, text: str) -> FilterResult:
+        """Sessions whose title or text matches ``text``, with the matching
+        messages under them (a session found only by a message is listed too)."""
+        from .store.metadata import session_order
+
+        sessions = await store.sessions(search=text)
+        found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
+        hits: dict[SessionKey, list[SearchHit]] = {}
+        for hit in found:
+            hits.setdefault((hit.project_key, hit.session_id), []).append(hit)
+        listed = {s.key for s in sessions}
+        for key in hits:
+            if key not in listed:
+                row = self.by_key.get(key) or await store.session(*key)
+                if row is not None:
+                    sessions.append(row)
+                    listed.add(key)
+        sessions.sort(key=session_order)
+        return FilterResult(text, sessions, hits, len(found))

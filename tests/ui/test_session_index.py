@@ -1,0 +1,39 @@
+"""The session index: data only, so its rules are checked without an app."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+from claude_tui.session_index import SessionIndex, count_status
+from claude_tui.store.metadata import session_order
+from tests.ui.fixtures import session_row
+
+
+def test_put_keeps_the_store_order_and_says_whether_a_row_moved() -> None:
+    rng = random.Random(7)
+    rows = sorted(
+        (session_row(session_id=f"s{i:02d}", project_key="-p", title=f"t{i}", pinned=i % 5 == 0,
+                     updated_at=f"2026-03-0{rng.randint(1, 3)}T00:00:00.000Z") for i in range(30)),
+        key=session_order,
+    )
+    index = SessionIndex(rows=list(rows), by_key={r.key: r for r in rows}, loaded=True)
+    target = index.rows[10]
+    assert index.put(replace(target, display_title="renamed")) is False  # same place
+    assert index.rows[10].display_title == "renamed"
+    for _ in range(200):
+        old = rng.choice(index.rows)
+        new = replace(old, updated_at=f"2026-03-0{rng.randint(1, 9)}T00:00:00.000Z", pinned=rng.random() < 0.2)
+        before = [r.key for r in index.rows]
+        moved = index.put(new)
+        assert index.rows == sorted(index.by_key.values(), key=session_order)
+        assert moved == ([r.key for r in index.rows] != before)
+    assert index.put(session_row(session_id="new", project_key="-p", title="n")) is True
+    assert len(index.rows) == 31 and index.rows[-1].session_id == "new"  # no stamp: last, as SQL lists NULL
+
+
+def test_count_status() -> None:
+    assert count_status(0, importing=True) == "importing …"
+    assert count_status(0, importing=False) == "no sessions yet"
+    assert count_status(1, importing=True) == "1 session"
+    assert count_status(2, importing=False) == "2 sessions"
