@@ -37,6 +37,7 @@ engine down (every turn interrupted, every CLI gone) before the app exits.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -52,6 +53,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Tab, Tabs
+from textual.worker import Worker, WorkerState
 
 from . import keys
 from .commands import SessionSwitchProvider
@@ -78,6 +80,8 @@ from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
 if TYPE_CHECKING:
     from .store import SessionRow, SqliteSessionStore
     from .store.importer import ImportReport
+
+log = logging.getLogger(__name__)
 
 __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from here too
 
@@ -147,7 +151,9 @@ class ClaudeTUI(App[None]):
         self._save_timer: Timer | None = None
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
         self._style_cache = StyleCache(style_cache) if style_cache is not None else None
-        self.set_keymap(self.settings.keymap)
+        self.active_keymap: dict[str, str] = dict(self.settings.keymap)
+        """The ``[keymap]`` in force (Textual keeps its copy privately)."""
+        self.set_keymap(self.active_keymap)
         keys.alt_digits_are_keys()
         theme = self.settings.ui.theme
         if theme in self.available_themes:
@@ -845,6 +851,33 @@ class ClaudeTUI(App[None]):
             self.call_from_thread(
                 self.notify, f"Cannot save {self.config_path}: {exc}", severity="error", markup=False
             )
+
+    # -- unexpected errors -------------------------------------------------------------
+
+    def report_error(self, where: str, error: BaseException) -> None:
+        """Something failed that should not have (it is in the log already): say
+        so once, with the log file's name, and carry on."""
+        from .logs import log_file_path
+
+        path = log_file_path()
+        where_to_look = f"Details are in {path}." if path is not None else "Run with --debug for details."
+        self.notify(
+            safe_line(f"{type(error).__name__} {where}: {error}. The app keeps running. {where_to_look}"),
+            title="unexpected error",
+            severity="error",
+            markup=False,
+            timeout=20,
+        )
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """A background job (opening a session, a filter, a reload ...) raised:
+        Textual keeps the app running (``exit_on_error=False``) but says nothing."""
+        worker = event.worker
+        if event.state is not WorkerState.ERROR or worker.error is None:
+            return
+        log.error("background job %r failed", worker.name or worker.group, exc_info=worker.error)
+        self.report_error(f"in {worker.group or 'a background job'}", worker.error)
 
     def handle_bindings_clash(self, clashed_bindings: set[Binding], node: Any) -> None:
         self.notify(keys.clash_notice(clashed_bindings), title="config", severity="warning", markup=False)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 
+from . import compat
+
 if TYPE_CHECKING:
     from textual.app import App
 
@@ -78,10 +80,7 @@ def alt_digits_are_keys() -> None:
     prompt. Without the table entries, Textual's parser reports ESC + digit
     as alt+digit. A "¡" typed as a character still arrives as "¡".
     """
-    from textual import _ansi_sequences
-
-    for digit in "123456789":
-        _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{digit}", None)  # type: ignore[attr-defined]
+    compat.read_esc_digit_as_alt_digit()
 
 
 def _default_keys(binding_id: str) -> str | None:
@@ -92,9 +91,11 @@ def _default_keys(binding_id: str) -> str | None:
 
 
 def key_for(app: App[object], binding_id: str, keymap: dict[str, str] | None = None) -> str:
-    """The keys bound to ``binding_id`` after the keymap (the app's, unless
-    ``keymap`` is given), for display: "^n", "alt+1, f5" …"""
-    keys = (app._keymap if keymap is None else keymap).get(binding_id)
+    """The keys bound to ``binding_id`` after the keymap (the one the app set,
+    its ``active_keymap``, unless ``keymap`` is given), for display: "^n", "alt+1, f5" …"""
+    if keymap is None:
+        keymap = getattr(app, "active_keymap", {})
+    keys = keymap.get(binding_id)
     if keys is None:
         keys = _default_keys(binding_id)
     if not keys:

@@ -246,14 +246,10 @@ def _sweep(pids: list[int]) -> list[int]:
 
 
 def _epoch(stamp: str | None) -> float | None:
-    if not stamp:
-        return None
-    from datetime import datetime
+    from ..timestamps import parse_iso
 
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
+    moment = parse_iso(stamp)
+    return moment.timestamp() if moment is not None else None
 
 
 __all__ = ["SessionManager"]

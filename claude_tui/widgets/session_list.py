@@ -357,9 +357,10 @@ class SessionList(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+    def on_resize(self, event: events.Resize) -> None:
+        """Lines are cached by width, so a resize needs no clear for correctness;
+        this only drops the lines of the old width."""
         self._cache.clear()
-        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
