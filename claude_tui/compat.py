@@ -17,7 +17,7 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
 | ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
-| ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by the worker's mark in the CLI's environment |
+| ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by its connection's mark in the CLI's environment (``CLAUDE_TUI_CONNECTION``) |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
 | ``claude_agent_sdk/_bundled/claude`` | the CLI the SDK runs, for login, ``--where`` and the pass-through | ``claude`` on PATH, as the SDK itself falls back to |
 """
