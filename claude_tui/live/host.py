@@ -3,7 +3,7 @@
 The controller and its parts hold the app as a ``LiveHost`` and its open views
 as ``LiveView``s, not as the concrete ``ClaudeTUI`` and ``OpenView``: this
 list is all the live half may ask of the UI, so the app can change behind it
-as long as these stay, and a test can stand in a small fake. ``ClaudeTUI``
+as long as these stay, and a test can stand in a small object of its own. ``ClaudeTUI``
 satisfies both structurally (no inheritance needed).
 """
 
