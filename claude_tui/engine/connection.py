@@ -42,6 +42,7 @@ from .state import Phase
 from .timeouts import describe_timeout
 
 if TYPE_CHECKING:
+    from .stderr_log import StderrLog
     from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
 
     from ..config import ReconnectSettings, Settings
@@ -140,7 +141,7 @@ class ConnectionMixin:
     timeouts: TimeoutPolicy
     permission_callback: PermissionCallback | None
     client_factory: ClientFactory | None
-    log: deque[str]
+    log: StderrLog
     persister: Persister
     watchdog: KillWatchdog
     _inbox: asyncio.Queue[Any]
@@ -254,7 +255,7 @@ class ConnectionMixin:
             self._release_slot()
             failure = classify(
                 exc,
-                self.log,
+                self.log.recent(),
                 session_id=self.session_id,
                 cwd=self.spec.cwd,
                 cli_path=self.settings.claude.cli_path,
@@ -292,6 +293,7 @@ class ConnectionMixin:
     async def _connect(self) -> None:
         from claude_agent_sdk import ClaudeSDKClient
 
+        self.log.mark()
         resume = await self._resume_or_new()
         can_use_tool = self._can_use_tool if self.permission_callback is not None else None
         self._connection_mark = uuid.uuid4().hex
@@ -390,7 +392,7 @@ class ConnectionMixin:
             )
         if turn is not None:
             self._finish_turn_event(turn, turn.outcome or "crashed")
-        stderr = list(self.log)
+        stderr = self.log.recent()  # its last moments, not an old warning (stderr_log.py)
         await self._disconnect()
         self.persister.schedule()
         if self._closing is not None:

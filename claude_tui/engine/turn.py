@@ -31,6 +31,7 @@ from .timeouts import TurnClock, describe_timeout
 from .translate import Translator, TurnTranslation, opens_turn
 
 if TYPE_CHECKING:
+    from .stderr_log import StderrLog
     from claude_agent_sdk import ClaudeSDKClient
 
     from ..config import Settings
@@ -99,7 +100,7 @@ class TurnMixin:
     permission_callback: PermissionCallback | None
     interrupt_grace: float
     bus: EventBus
-    log: deque[str]
+    log: StderrLog
     translator: Translator
     persister: Persister
     watchdog: KillWatchdog
@@ -157,6 +158,7 @@ class TurnMixin:
             self._update(pending=len(self._pending))
             return True
         self._turn = self._new_turn(cmd.future)
+        self.log.mark()
         self._last_used = time.monotonic()
         self._set_phase(Phase.STREAMING)
         try:

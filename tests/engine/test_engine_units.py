@@ -167,8 +167,34 @@ def test_classify_unfixable_failures() -> None:
 
 
 def test_classify_retryable_failures() -> None:
-    died = classify(ProcessError("Command failed with exit code -9"), ["boom"])
-    assert died.kind == "process" and died.retryable and "-9" in died.message
+    died = classify(ProcessError("Command failed with exit code -9"), ["[claude-code:unrecognized_model] boom"])
+    assert died.kind == "process" and died.retryable and "killed (signal 9)" in died.message
+    assert "boom" not in died.message  # a kill from outside is not explained by what it printed
+
+    class Exited(Exception):
+        exit_code = 1
+
+    Exited.__name__ = "ProcessError"
+    failed = classify(Exited("Command failed with exit code 1"), ["fatal: out of cheese"])
+    assert "exit code 1" in failed.message and "out of cheese" in failed.message
+
+
+def test_stderr_log_keeps_a_failure_to_its_last_moments() -> None:
+    from claude_tui.engine.stderr_log import RECENT_S, StderrLog
+
+    now = [100.0]
+    log = StderrLog(3, clock=lambda: now[0])
+    log.append("[claude-code:unrecognized_model] at start")
+    now[0] += 1
+    log.mark()  # a turn begins
+    log.append("during the turn")
+    assert log.recent() == ["during the turn"]
+    now[0] += RECENT_S + 1
+    log.append("just now")
+    assert log.recent() == ["just now"]  # too old to be its last words
+    log.append("a")
+    log.append("b")
+    assert list(log) == ["just now", "a", "b"] and log.recent() == ["just now", "a", "b"]  # bounded, in step
     assert classify(None).retryable
     assert classify(TimeoutError("x")).kind == "connect"
 

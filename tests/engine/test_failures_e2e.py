@@ -1,0 +1,40 @@
+"""Failures said right, through the REAL bundled CLI and the fake Messages API:
+what a killed CLI's message names, and what a retry after a failed turn sends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+from claude_tui.engine import ErrorOccurred, Phase
+from claude_tui.store import SqliteSessionStore
+from tests.engine.helpers import WAIT_S, engine_settings, make_worker, of, texts, turn, wait_phase
+from tests.fakes.anthropic_api import FakeAnthropicAPI, Fault, Text
+from tests.fakes.cli_env import CliEnv
+
+OLD_WARNING = "[claude-code:unrecognized_model] an earlier warning, nothing to do with what follows"
+
+
+async def test_a_cli_killed_mid_stream_is_said_to_be_killed_not_an_old_warning(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "first turn")
+    worker.log.append(OLD_WARNING)  # as the CLI printed it before this turn
+    fake_api.queue_fault(Fault.stall(after_deltas=2))
+    fake_api.queue_reply(Text("partial words before death"))
+    with worker.events() as stream:
+        pending = worker.send("second turn")
+        await fake_api.wait_for_held(1)
+        await stream.wait_for(lambda e: texts(stream.history) == "partial words")
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)
+        await asyncio.wait_for(pending, WAIT_S)
+        await wait_phase(stream, worker, Phase.READY)
+        events = stream.drain()
+    fake_api.release()
+    await worker.close()
+    (error,) = of(events, ErrorOccurred)
+    assert "killed (signal 9)" in error.message
+    assert "unrecognized_model" not in error.message
