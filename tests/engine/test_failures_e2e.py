@@ -38,3 +38,34 @@ async def test_a_cli_killed_mid_stream_is_said_to_be_killed_not_an_old_warning(
     (error,) = of(events, ErrorOccurred)
     assert "killed (signal 9)" in error.message
     assert "unrecognized_model" not in error.message
+
+
+async def test_an_interrupted_turn_is_stored_with_its_marker_not_counted_as_a_message(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    from claude_tui.store.text import is_interruption
+    from claude_tui.transcript import conversation
+
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "first turn")
+    fake_api.queue_fault(Fault.stall(after_deltas=2))
+    fake_api.queue_reply(Text("partial words then more"))
+    with worker.events() as stream:
+        pending = worker.send("tell me a story")
+        await fake_api.wait_for_held(1)
+        await stream.wait_for(lambda e: texts(stream.history) == "partial words")
+        worker.interrupt()
+        stopped = await asyncio.wait_for(pending, WAIT_S)
+    fake_api.release()
+    await turn(worker, "third turn")
+    await worker.flush(timeout=WAIT_S)
+    await worker.close()
+    assert stopped is not None and stopped.outcome == "interrupted"
+    key = {"project_key": worker.project_key, "session_id": worker.session_id}
+    entries = await store.load(key) or []  # type: ignore[arg-type]
+    assert any(is_interruption(e) for e in entries), "the real CLI wrote its marker line"
+    messages = conversation(entries)
+    assert [m.text for m in messages if m.role == "user"] == ["first turn", "tell me a story", "third turn"]
+    assert [m.interrupted for m in messages if m.role == "user" or m.interrupted].count(True) == 1
+    row = await store.session(worker.project_key, worker.session_id)
+    assert row is not None and row.message_count == len(messages)
