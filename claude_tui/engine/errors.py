@@ -120,4 +120,5 @@ def api_failure(status: int | None, text: str | None) -> Failure:
             " then reconnect the session.",
             False,
         )
-    return Failure("api", f"The Claude API failed: {detail}. Send again to retry.", True)
+    detail = detail.rstrip().rstrip(".")  # one full stop, not the CLI's and ours
+    return Failure("api", f"The Claude API failed: {detail}.", True)
