@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .. import compat
 from . import processes
 from .commands import ReaderDone
+from .crash_resume import resume_point
 from .errors import Failure, classify
 from .events import EngineEvent, ErrorOccurred
 from .options import CONNECTION_ENV, build_options
@@ -142,6 +143,7 @@ class ConnectionMixin:
     permission_callback: PermissionCallback | None
     client_factory: ClientFactory | None
     log: StderrLog
+    _crashed_prompt: str | None
     persister: Persister
     watchdog: KillWatchdog
     _inbox: asyncio.Queue[Any]
@@ -297,9 +299,11 @@ class ConnectionMixin:
         resume = await self._resume_or_new()
         can_use_tool = self._can_use_tool if self.permission_callback is not None else None
         self._connection_mark = uuid.uuid4().hex
+        crashed, self._crashed_prompt = self._crashed_prompt, None
+        resume_at = await asyncio.to_thread(resume_point, self.transcript_path, crashed) if resume and crashed else None
         options = build_options(
             self.connection, self.spec, resume=resume, stderr=self._on_stderr, can_use_tool=can_use_tool,
-            connection_mark=self._connection_mark,
+            connection_mark=self._connection_mark, resume_at=resume_at,
         )
         client = self.client_factory(options) if self.client_factory else ClaudeSDKClient(options)
         self._client = client
@@ -392,6 +396,7 @@ class ConnectionMixin:
             )
         if turn is not None:
             self._finish_turn_event(turn, turn.outcome or "crashed")
+            self._crashed_prompt = turn.prompt or None
         stderr = self.log.recent()  # its last moments, not an old warning (stderr_log.py)
         await self._disconnect()
         self.persister.schedule()

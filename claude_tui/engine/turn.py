@@ -53,6 +53,7 @@ class Turn:
     future: asyncio.Future[TurnCompleted | None] | None  # None: the CLI started it on its own
     started: float  # loop time
     outcome: TurnOutcome | None = None  # set when the worker ends it (interrupt, timeout)
+    prompt: str = ""  # what the user sent (a crashed turn's prompt is left out of the resume)
     translation: TurnTranslation = field(default_factory=TurnTranslation)
 
 
@@ -158,6 +159,7 @@ class TurnMixin:
             self._update(pending=len(self._pending))
             return True
         self._turn = self._new_turn(cmd.future)
+        self._turn.prompt = cmd.prompt
         self.log.mark()
         self._last_used = time.monotonic()
         self._set_phase(Phase.STREAMING)

@@ -123,6 +123,7 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin):
         self.config_dir = config_dir
         self.bus = EventBus()
         self.log = StderrLog(STDERR_LINES)
+        self._crashed_prompt: str | None = None  # the next resume leaves it out if unanswered (crash_resume.py)
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._state = SessionState(
             session_id=spec.session_id,

@@ -293,3 +293,24 @@ def test_options_new_vs_resume_env_and_prompt() -> None:
     assert resumed.resume == spec.session_id and resumed.session_id is None
     assert resumed.system_prompt == {"type": "preset", "preset": "claude_code"}  # Claude Code's own prompt kept
     assert resumed.env == owner and resumed.model == "m2" and resumed.can_use_tool is not None
+
+
+def test_a_crashed_prompt_is_left_out_of_the_resume_only_when_unanswered(tmp_path: Path) -> None:
+    import json as _json
+
+    from claude_tui.engine.crash_resume import resume_point
+
+    def write(*entries: dict) -> Path:
+        path = tmp_path / "t.jsonl"
+        path.write_text("\n".join(_json.dumps(e) for e in entries) + "\nnot json\n")
+        return path
+
+    first = {"type": "user", "uuid": "u1", "parentUuid": None, "message": {"role": "user", "content": "first"}}
+    reply = {"type": "assistant", "uuid": "a1", "parentUuid": "u1", "message": {"id": "m1", "content": []}}
+    dead = {"type": "user", "uuid": "u2", "parentUuid": "a1", "message": {"role": "user", "content": "again"}}
+    attachment = {"type": "attachment", "uuid": "x1", "parentUuid": "u2"}
+    assert resume_point(write(first, reply, dead, attachment), "again") == "a1"
+    assert resume_point(write(first, reply, dead, {**reply, "uuid": "a2", "parentUuid": "u2"}), "again") is None
+    assert resume_point(write(first, reply, dead), "something else") is None
+    assert resume_point(write(first), "first") is None  # nothing before it to resume at
+    assert resume_point(tmp_path / "missing.jsonl", "again") is None

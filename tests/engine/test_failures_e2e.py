@@ -69,3 +69,52 @@ async def test_an_interrupted_turn_is_stored_with_its_marker_not_counted_as_a_me
     assert [m.interrupted for m in messages if m.role == "user" or m.interrupted].count(True) == 1
     row = await store.session(worker.project_key, worker.session_id)
     assert row is not None and row.message_count == len(messages)
+
+
+async def test_a_retry_after_a_crash_sends_the_killed_prompt_once(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    """The killed CLI had written the prompt to its transcript (it had time to):
+    resumed plainly, the retry carried it twice with "No response requested."."""
+    from tests.fakes.anthropic_api import conversation
+
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "first turn")
+    fake_api.queue_fault(Fault.stall(after_deltas=2))
+    fake_api.queue_reply(Text("partial words before death"))
+    with worker.events() as stream:
+        pending = worker.send("second turn")
+        await fake_api.wait_for_held(1)
+        await stream.wait_for(lambda e: texts(stream.history) == "partial words")
+        await _until_written(cli_env, worker, "second turn")
+        os.kill(worker.pid, signal.SIGKILL)
+        await asyncio.wait_for(pending, WAIT_S)
+        await wait_phase(stream, worker, Phase.READY)
+    fake_api.release()
+    await turn(worker, "second turn")  # the retry
+    await turn(worker, "third turn")
+    await worker.flush(timeout=WAIT_S)
+    await worker.close()
+    retried, third = fake_api.message_requests[-2], fake_api.message_requests[-1]
+    said = [text for _, text in conversation(retried)]
+    assert said.count("second turn") == 1 and said[-1] == "second turn", said
+    assert "No response requested." not in said
+    later = [text for _, text in conversation(third)]
+    assert later.count("second turn") == 1 and later[-1] == "third turn", later
+    assert "No response requested." not in later
+    # and a later plain resume follows the retried turn, not the dead prompt
+    again = make_worker(cli_env, engine_settings(), store, session_id=worker.session_id, resume=True).start()
+    await turn(again, "fourth turn")
+    await again.close()
+    resumed = [text for _, text in conversation(fake_api.message_requests[-1])]
+    assert resumed.count("second turn") == 1 and "third turn" in resumed and "No response requested." not in resumed, resumed
+
+
+async def _until_written(cli_env: CliEnv, worker: object, prompt: str) -> None:
+    """Wait (bounded) until the CLI has written ``prompt`` to its local transcript."""
+    path = worker.transcript_path  # type: ignore[attr-defined]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while not (path.is_file() and prompt in path.read_text(errors="replace")):
+        assert loop.time() < deadline, "the CLI never wrote the prompt to its transcript"
+        await asyncio.sleep(0.05)
