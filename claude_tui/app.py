@@ -195,6 +195,17 @@ class ClaudeTUI(App[None]):
         self._theme_ready = True
         self._signals.install(self._on_signal)
 
+    async def on_event(self, event: Any) -> None:
+        """A key never goes to a widget out of sight: the prompt on screen takes it (focus.py)."""
+        from textual.events import Key
+
+        if isinstance(event, Key) and not event.is_forwarded and self.screen_stack and self.screen is self._main:
+            from .focus import rescue_hidden_focus
+
+            view = self.current_view
+            rescue_hidden_focus(self._main, self.views.pane(view).prompt if view is not None else None)
+        await super().on_event(event)
+
     def _on_signal(self) -> None:
         """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
         self.call_later(self.action_quit)
@@ -533,7 +544,8 @@ class ClaudeTUI(App[None]):
                 return  # closed meanwhile
             await pane.chat.load(messages, focus_uuid=uuid)
         self.live.loaded(view)
-        (pane.prompt if focus_prompt else pane.chat).focus()
+        # Typing goes to the prompt (focus.py); a search hit's message is shown in the conversation.
+        (pane.chat if uuid is not None else pane.prompt).focus()
 
     async def _read_conversation(self, store_key: dict[str, str]) -> list[Any]:
         """A whole stored transcript as messages (read and parsed off the UI thread)."""

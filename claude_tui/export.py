@@ -99,6 +99,8 @@ def to_text(row: SessionRow, entries: list[dict[str, Any]]) -> str:
                     first = block.tool.result.strip().splitlines()[:1]
                     label = "error" if block.tool.is_error else "result"
                     lines.append(f"  -> {label}: {first[0] if first else '(empty)'}")
+        if message.interrupted:
+            lines.append("(interrupted)")
     return "\n".join(lines) + "\n"
 
 
@@ -130,6 +132,8 @@ def to_markdown(row: SessionRow, entries: list[dict[str, Any]]) -> str:
                     fence = _fence(block.tool.result)
                     label = "Error" if block.tool.is_error else "Result"
                     out += [f"{label}:", "", fence, block.tool.result, fence, ""]
+        if message.interrupted:
+            out += ["*(interrupted)*", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -140,6 +144,7 @@ def to_json(row: SessionRow, entries: list[dict[str, Any]]) -> str:
             "timestamp": m.timestamp,
             "model": m.model,
             "is_error": m.is_error,
+            "interrupted": m.interrupted,
             "text": m.text,
             "tool_uses": [
                 {"name": b.tool.name, "input": b.tool.input, "result": b.tool.result, "is_error": b.tool.is_error}

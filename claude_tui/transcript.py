@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .store.metadata import iso_utc
-from .store.text import Entry, assistant_message_id, is_user_prompt, user_prompt_text
+from .store.text import Entry, assistant_message_id, is_interruption, is_user_prompt, user_prompt_text
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Message:
     model: str | None = None
     is_error: bool = False
     entry_ids: list[str] = field(default_factory=list)  # uuids of the lines folded in
+    interrupted: bool = False  # the user stopped the turn here (Claude Code's marker line, not a prompt)
 
     @property
     def text(self) -> str:
@@ -84,7 +85,12 @@ def conversation(entries: list[Entry]) -> list[Message]:
         kind = entry.get("type")
         if kind == "user":
             _attach_tool_results(entry, tools)
-            if is_user_prompt(entry):
+            if is_interruption(entry):
+                if messages:
+                    messages[-1].interrupted = True
+                    messages[-1].entry_ids.append(entry.get("uuid") or "")
+                current, current_id = None, None
+            elif is_user_prompt(entry):
                 messages.append(
                     Message(
                         "user",

@@ -176,14 +176,10 @@ class OpenViews:
         app.refresh_bindings()
 
     def _focus_into(self, view: OpenView) -> None:
-        """Keep typing in the session on screen: focus left in another (now hidden)
-        pane, or nowhere, moves to this pane's prompt. Focus in the sidebar stays."""
-        focused = self._main.focused
-        pane = self.pane(view)
-        if focused is not None and not any(isinstance(a, SessionPane) for a in focused.ancestors_with_self):
-            return
-        if focused is None or pane not in focused.ancestors_with_self:
-            pane.prompt.focus()
+        """However the session came to the front, typing goes to its prompt (focus.py)."""
+        from .focus import focus_opened
+
+        focus_opened(self._main, self.pane(view))
 
     def tab_activated(self, tab: Tab | None) -> None:
         """A tab was clicked or activated: show its view."""

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from .. import compat
 from . import processes
 from .commands import ReaderDone
+from .crash_resume import resume_point
 from .errors import Failure, classify
 from .events import EngineEvent, ErrorOccurred
 from .options import CONNECTION_ENV, build_options
@@ -42,6 +43,7 @@ from .state import Phase
 from .timeouts import describe_timeout
 
 if TYPE_CHECKING:
+    from .stderr_log import StderrLog
     from claude_agent_sdk import ClaudeAgentOptions, ClaudeSDKClient
 
     from ..config import ReconnectSettings, Settings
@@ -140,7 +142,8 @@ class ConnectionMixin:
     timeouts: TimeoutPolicy
     permission_callback: PermissionCallback | None
     client_factory: ClientFactory | None
-    log: deque[str]
+    log: StderrLog
+    _crashed_prompt: str | None
     persister: Persister
     watchdog: KillWatchdog
     _inbox: asyncio.Queue[Any]
@@ -254,7 +257,7 @@ class ConnectionMixin:
             self._release_slot()
             failure = classify(
                 exc,
-                self.log,
+                self.log.recent(),
                 session_id=self.session_id,
                 cwd=self.spec.cwd,
                 cli_path=self.settings.claude.cli_path,
@@ -292,12 +295,15 @@ class ConnectionMixin:
     async def _connect(self) -> None:
         from claude_agent_sdk import ClaudeSDKClient
 
+        self.log.mark()
         resume = await self._resume_or_new()
         can_use_tool = self._can_use_tool if self.permission_callback is not None else None
         self._connection_mark = uuid.uuid4().hex
+        crashed, self._crashed_prompt = self._crashed_prompt, None
+        resume_at = await asyncio.to_thread(resume_point, self.transcript_path, crashed) if resume and crashed else None
         options = build_options(
             self.connection, self.spec, resume=resume, stderr=self._on_stderr, can_use_tool=can_use_tool,
-            connection_mark=self._connection_mark,
+            connection_mark=self._connection_mark, resume_at=resume_at,
         )
         client = self.client_factory(options) if self.client_factory else ClaudeSDKClient(options)
         self._client = client
@@ -390,7 +396,8 @@ class ConnectionMixin:
             )
         if turn is not None:
             self._finish_turn_event(turn, turn.outcome or "crashed")
-        stderr = list(self.log)
+            self._crashed_prompt = turn.prompt or None
+        stderr = self.log.recent()  # its last moments, not an old warning (stderr_log.py)
         await self._disconnect()
         self.persister.schedule()
         if self._closing is not None:

@@ -101,6 +101,9 @@ def classify(
         return Failure("process", f"the Claude Code CLI exited unexpectedly ({detail})", True)
     if name == "ProcessError":
         code = getattr(exc, "exit_code", None)
+        if isinstance(code, int) and code < 0:
+            # Killed from outside (kill -9, the OOM killer): nothing it printed explains that.
+            return Failure("process", f"the Claude Code CLI process was killed (signal {-code})", True)
         detail = recent.splitlines()[-1] if recent else ""
         more = f": {detail}" if detail else ""
         return Failure("process", f"the Claude Code CLI process died (exit code {code}){more}", True)
@@ -117,4 +120,5 @@ def api_failure(status: int | None, text: str | None) -> Failure:
             " then reconnect the session.",
             False,
         )
-    return Failure("api", f"The Claude API failed: {detail}. Send again to retry.", True)
+    detail = detail.rstrip().rstrip(".")  # one full stop, not the CLI's and ours
+    return Failure("api", f"The Claude API failed: {detail}.", True)

@@ -113,6 +113,7 @@ def build_options(
     stderr: Callable[[str], None],
     can_use_tool: Any | None = None,
     connection_mark: str | None = None,
+    resume_at: str | None = None,
 ) -> ClaudeAgentOptions:
     """Options for one connect: ``resume=<id>`` or ``session_id=<id>``, never both.
 
@@ -142,6 +143,8 @@ def build_options(
     }
     if resume:
         kwargs["resume"] = spec.session_id
+        if resume_at:
+            kwargs["resume_session_at"] = resume_at  # leave out what follows it (crash_resume.py)
     else:
         kwargs["session_id"] = spec.session_id
     if can_use_tool is not None:

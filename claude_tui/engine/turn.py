@@ -31,6 +31,7 @@ from .timeouts import TurnClock, describe_timeout
 from .translate import Translator, TurnTranslation, opens_turn
 
 if TYPE_CHECKING:
+    from .stderr_log import StderrLog
     from claude_agent_sdk import ClaudeSDKClient
 
     from ..config import Settings
@@ -52,6 +53,7 @@ class Turn:
     future: asyncio.Future[TurnCompleted | None] | None  # None: the CLI started it on its own
     started: float  # loop time
     outcome: TurnOutcome | None = None  # set when the worker ends it (interrupt, timeout)
+    prompt: str = ""  # what the user sent (a crashed turn's prompt is left out of the resume)
     translation: TurnTranslation = field(default_factory=TurnTranslation)
 
 
@@ -99,7 +101,7 @@ class TurnMixin:
     permission_callback: PermissionCallback | None
     interrupt_grace: float
     bus: EventBus
-    log: deque[str]
+    log: StderrLog
     translator: Translator
     persister: Persister
     watchdog: KillWatchdog
@@ -157,6 +159,8 @@ class TurnMixin:
             self._update(pending=len(self._pending))
             return True
         self._turn = self._new_turn(cmd.future)
+        self._turn.prompt = cmd.prompt
+        self.log.mark()
         self._last_used = time.monotonic()
         self._set_phase(Phase.STREAMING)
         try:

@@ -80,6 +80,8 @@ if TYPE_CHECKING:
 
     from ..store.sqlite import SqliteSessionStore
 
+from .stderr_log import StderrLog
+
 log = logging.getLogger(__name__)
 
 STDERR_LINES = 400
@@ -120,7 +122,8 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin):
         self.interrupt_grace = interrupt_grace
         self.config_dir = config_dir
         self.bus = EventBus()
-        self.log: deque[str] = deque(maxlen=STDERR_LINES)
+        self.log = StderrLog(STDERR_LINES)
+        self._crashed_prompt: str | None = None  # the next resume leaves it out if unanswered (crash_resume.py)
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._state = SessionState(
             session_id=spec.session_id,

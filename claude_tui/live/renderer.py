@@ -33,7 +33,7 @@ from ..engine.events import (
 )
 from ..transcript import Block, Message, ToolUse
 from ..widgets.notice import Notice
-from .text import OUTCOME_RETRY, footer_text, outcome_text, retry_text
+from .text import OUTCOME_RETRY, footer_text, outcome_text, recovered_text, retry_text
 
 if TYPE_CHECKING:
     from ..widgets.chat_view import ChatView
@@ -68,6 +68,8 @@ class TurnRenderer:
         self.retry_notice: Notice | None = None
         self._folded: list[ErrorOccurred] = []
         self._completed: set[str | None] = set()  # message ids the CLI finished this turn
+        self._retries = 0  # the CLI's retries of the API during this turn
+        self._said_failure = False  # the last turn's closing line said the API failure
 
     # -- user side ---------------------------------------------------------------------
 
@@ -109,6 +111,8 @@ class TurnRenderer:
             self.message = Message("assistant", None, None, model=self.model)
             self._folded = []
             self._completed = set()
+            self._retries = 0
+            self._said_failure = False
         return self.stream
 
     @property
@@ -171,6 +175,7 @@ class TurnRenderer:
                 message.blocks.append(Block(block.kind, block.text))
 
     async def _api_retry(self, event: ApiRetry) -> None:
+        self._retries = max(self._retries, event.attempt)
         text = retry_text(event)
         if self.stream is not None and not self.stream.finished:
             line = self.stream.last_notice("retry")
@@ -179,10 +184,22 @@ class TurnRenderer:
                 return
         await self.note(text, "retry")
 
+    async def _settle_retries(self, stream: AssistantStream, event: TurnCompleted) -> None:
+        """Retry progress does not outlive its turn: "recovered after n retries"
+        when the turn completed, gone when its closing line says how it ended."""
+        for notice in [n for n in stream.notices if n.kind == "retry"]:
+            if event.outcome == "completed" and self._retries:
+                notice.update(recovered_text(self._retries))
+            else:
+                stream.notices.remove(notice)
+                await notice.remove()
+
     async def _error(self, event: ErrorOccurred) -> None:
         if self.in_turn and event.kind in FOLDED_ERRORS and event.timeout != "interrupt":
             self._folded.append(event)
             return
+        if event.kind == "api" and self._said_failure:
+            return  # the engine reports it after the turn's end, whose closing line said it
         await self.note(event.message, "error")
 
     async def _turn_completed(self, event: TurnCompleted) -> None:
@@ -201,6 +218,12 @@ class TurnRenderer:
             # or replaced by the non-streaming fallback) is not part of the reply.
             completed = self._completed
             await stream.drop_parts(lambda key: not isinstance(key, tuple) or key[0] in completed)
+        await self._settle_retries(stream, event)
+        if event.outcome == "error":
+            # The CLI's error reply says what the closing line says: the failure is said once.
+            failed = {part.key for part in stream.texts if part.error}
+            await stream.drop_parts(lambda key: key not in failed)
+            self._said_failure = text is not None
         if text is not None:
             await self.note(text, OUTCOME_KIND.get(event.outcome, "error"), retry=event.outcome in OUTCOME_RETRY)
         self._folded = []

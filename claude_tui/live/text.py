@@ -51,6 +51,17 @@ def retry_text(event: ApiRetry) -> str:
     return f"retrying {event.attempt}{total} in {seconds(max(0.0, event.delay_s))} ({why})"
 
 
+def recovered_text(retries: int) -> str:
+    """What a finished turn's retry line becomes: ``recovered after 3 retries``."""
+    return f"recovered after {retries} {'retry' if retries == 1 else 'retries'}"
+
+
+def one_sentence_end(text: str) -> str:
+    """``text`` ending in exactly one full stop (the CLI's own text may end in one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ")")) and not text.endswith("..") else text.rstrip(".") + "."
+
+
 def outcome_text(turn: TurnCompleted, timeout: ErrorOccurred | None = None) -> str | None:
     """What to say inline when a turn did not simply complete (None when it did).
 
@@ -73,8 +84,10 @@ def outcome_text(turn: TurnCompleted, timeout: ErrorOccurred | None = None) -> s
     if turn.outcome == "cancelled":
         return "cancelled: the session was closed"
     if turn.outcome == "error":
-        status = f" {turn.api_error_status}" if turn.api_error_status else ""
-        return f"the API failed{status}" + (f": {safe_line(turn.result_text)}" if turn.result_text else "")
+        status = f" ({turn.api_error_status})" if turn.api_error_status else ""
+        if turn.result_text and turn.result_text.strip():
+            return one_sentence_end(safe_line(turn.result_text))  # the CLI's own words name the status
+        return f"the API failed{status}"
     return safe_line(turn.outcome)
 
 

@@ -29,9 +29,23 @@ def _text_blocks(content: Any) -> list[str]:
     return []
 
 
+INTERRUPTION_MARKERS = frozenset({"[Request interrupted by user]", "[Request interrupted by user for tool use]"})
+"""What Claude Code writes as a user line when a turn is interrupted: a marker, not a prompt."""
+
+
+def is_interruption(entry: Entry) -> bool:
+    """The line Claude Code writes when the user interrupts a turn."""
+    if entry.get("type") != "user":
+        return False
+    return "".join(_text_blocks(_content(entry))).strip() in INTERRUPTION_MARKERS
+
+
 def is_user_prompt(entry: Entry) -> bool:
-    """A prompt a person typed: not a tool result, meta line or compaction summary."""
+    """A prompt a person typed: not a tool result, meta line, compaction summary
+    or interruption marker."""
     if entry.get("type") != "user" or entry.get("isMeta") or entry.get("isCompactSummary"):
+        return False
+    if is_interruption(entry):
         return False
     content = _content(entry)
     if isinstance(content, list) and any(

@@ -68,13 +68,17 @@ def format_time(iso: str | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
-def message_header(role: str, timestamp: str | None, model: str | None = None, error: bool = False) -> Content:
+def message_header(
+    role: str, timestamp: str | None, model: str | None = None, error: bool = False, interrupted: bool = False
+) -> Content:
     who = "You" if role == "user" else "Claude"
     parts: list[Content | tuple[str, str] | str] = [(who, "bold")]
     if model and not model.startswith("<"):
         parts += ["  ", (safe_line(model), "dim")]
     if error:
         parts += ["  ", ("error", "bold")]
+    if interrupted:
+        parts += ["  ", ("interrupted", "italic")]
     when = format_time(timestamp)
     if when:
         parts += ["  ", (when, "dim")]
@@ -92,7 +96,7 @@ class MessageView(Vertical):
     def compose(self) -> ComposeResult:
         message = self.message
         yield Static(
-            message_header(message.role, message.timestamp, message.model, message.is_error),
+            message_header(message.role, message.timestamp, message.model, message.is_error, message.interrupted),
             classes="message-header",
         )
         if message.role == "user":

@@ -167,8 +167,34 @@ def test_classify_unfixable_failures() -> None:
 
 
 def test_classify_retryable_failures() -> None:
-    died = classify(ProcessError("Command failed with exit code -9"), ["boom"])
-    assert died.kind == "process" and died.retryable and "-9" in died.message
+    died = classify(ProcessError("Command failed with exit code -9"), ["[claude-code:unrecognized_model] boom"])
+    assert died.kind == "process" and died.retryable and "killed (signal 9)" in died.message
+    assert "boom" not in died.message  # a kill from outside is not explained by what it printed
+
+    class Exited(Exception):
+        exit_code = 1
+
+    Exited.__name__ = "ProcessError"
+    failed = classify(Exited("Command failed with exit code 1"), ["fatal: out of cheese"])
+    assert "exit code 1" in failed.message and "out of cheese" in failed.message
+
+
+def test_stderr_log_keeps_a_failure_to_its_last_moments() -> None:
+    from claude_tui.engine.stderr_log import RECENT_S, StderrLog
+
+    now = [100.0]
+    log = StderrLog(3, clock=lambda: now[0])
+    log.append("[claude-code:unrecognized_model] at start")
+    now[0] += 1
+    log.mark()  # a turn begins
+    log.append("during the turn")
+    assert log.recent() == ["during the turn"]
+    now[0] += RECENT_S + 1
+    log.append("just now")
+    assert log.recent() == ["just now"]  # too old to be its last words
+    log.append("a")
+    log.append("b")
+    assert list(log) == ["just now", "a", "b"] and log.recent() == ["just now", "a", "b"]  # bounded, in step
     assert classify(None).retryable
     assert classify(TimeoutError("x")).kind == "connect"
 
@@ -267,3 +293,24 @@ def test_options_new_vs_resume_env_and_prompt() -> None:
     assert resumed.resume == spec.session_id and resumed.session_id is None
     assert resumed.system_prompt == {"type": "preset", "preset": "claude_code"}  # Claude Code's own prompt kept
     assert resumed.env == owner and resumed.model == "m2" and resumed.can_use_tool is not None
+
+
+def test_a_crashed_prompt_is_left_out_of_the_resume_only_when_unanswered(tmp_path: Path) -> None:
+    import json as _json
+
+    from claude_tui.engine.crash_resume import resume_point
+
+    def write(*entries: dict) -> Path:
+        path = tmp_path / "t.jsonl"
+        path.write_text("\n".join(_json.dumps(e) for e in entries) + "\nnot json\n")
+        return path
+
+    first = {"type": "user", "uuid": "u1", "parentUuid": None, "message": {"role": "user", "content": "first"}}
+    reply = {"type": "assistant", "uuid": "a1", "parentUuid": "u1", "message": {"id": "m1", "content": []}}
+    dead = {"type": "user", "uuid": "u2", "parentUuid": "a1", "message": {"role": "user", "content": "again"}}
+    attachment = {"type": "attachment", "uuid": "x1", "parentUuid": "u2"}
+    assert resume_point(write(first, reply, dead, attachment), "again") == "a1"
+    assert resume_point(write(first, reply, dead, {**reply, "uuid": "a2", "parentUuid": "u2"}), "again") is None
+    assert resume_point(write(first, reply, dead), "something else") is None
+    assert resume_point(write(first), "first") is None  # nothing before it to resume at
+    assert resume_point(tmp_path / "missing.jsonl", "again") is None

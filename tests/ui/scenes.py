@@ -18,7 +18,7 @@ from tests.ui.fixtures import (
     browse_transcripts,
     long_transcript,
     markup_transcript,
-    open_and_settle,
+    open_and_settle as open_and_focus_prompt,
     project_key,
     settle,
     sid,
@@ -27,6 +27,16 @@ from tests.ui.fixtures import (
 )
 
 Step = Callable[[Any], Awaitable[None]]
+
+
+async def open_and_settle(pilot: Any, key: tuple[str, str], uuid: str | None = None) -> None:
+    """Open a session and read it: the focus in its conversation (opening puts it
+    in the prompt, focus.py; these scenes picture the reader who moved up)."""
+    await open_and_focus_prompt(pilot, key, uuid)
+    pane = pilot.app.pane_for(key)
+    if pilot.app.focused is pane.prompt:
+        pane.chat.focus()
+        await pilot.pause()
 WIDE = (120, 36)
 NARROW = (80, 24)
 

@@ -154,9 +154,9 @@ async def test_switching_sessions_keeps_typing_in_the_one_on_screen(tmp_path: Pa
         assert app.pane_for_view(second).prompt.text == "there"
         app.session_list.focus()
         await pilot.pause()
-        await pilot.press("ctrl+pageup")  # from the sidebar: the focus stays there
+        await pilot.press("ctrl+pageup")  # from the sidebar too: typing goes to the session's prompt
         await pilot.pause()
-        assert app.focused is app.session_list
+        assert app.focused is app.pane_for_view(first).prompt
 
 
 async def test_typing_in_the_conversation_goes_to_the_prompt(tmp_path: Path) -> None:
@@ -166,7 +166,9 @@ async def test_typing_in_the_conversation_goes_to_the_prompt(tmp_path: Path) -> 
         key = turn_transcript().key
         await open_and_settle(pilot, key)
         pane = app.pane_for(key)
-        assert app.focused is pane.chat  # opening a session focuses its conversation
+        assert app.focused is pane.prompt  # opening a session focuses its prompt (test_focus.py)
+        pane.chat.focus()
+        await pilot.pause()
         await pilot.press("h", "i", "space", "!")
         await pilot.pause()
         assert app.focused is pane.prompt and pane.prompt.text == "hi !"
