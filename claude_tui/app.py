@@ -64,6 +64,7 @@ from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .session_actions import SessionActionsMixin
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -89,7 +90,7 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(App[None]):
+class ClaudeTUI(SessionActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -828,6 +829,7 @@ class ClaudeTUI(App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield from self.session_commands()  # session_actions.py
         yield from super().get_system_commands(screen)
 
     # -- theme and keymap ---------------------------------------------------------------------

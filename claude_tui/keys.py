@@ -35,6 +35,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+r", "retry", "Retry", id="retry", priority=True),
     Binding("ctrl+t", "permission_mode", "Mode", id="permission_mode", priority=True),
     Binding("ctrl+o", "change_directory", "Directory", id="change_directory", priority=True),
+    Binding("f2", "rename_session", "Rename", show=False, id="rename_session", priority=True),
+    Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
     Binding("f1", "help", "Help", id="help", priority=True),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
     Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -61,6 +63,9 @@ KEY_HELP: list[tuple[str, str]] = [
     ("retry", "Send the last prompt again (failed turn)"),
     ("permission_mode", "Permission mode of the session"),
     ("change_directory", "Change the directory of a new session"),
+    ("rename_session", "Rename the session (sidebar: the highlighted one)"),
+    ("pin_session", "Pin or unpin the session (or the marked ones)"),
+    ("mark_session", "Sidebar: mark a session, for actions on several"),
     ("toggle_sidebar", "Show or hide the sidebar"),
     ("focus_filter", "Filter sessions (titles and text)"),
     ("command_palette", "Command palette (switch session, theme ...)"),
@@ -84,7 +89,9 @@ def alt_digits_are_keys() -> None:
 
 
 def _default_keys(binding_id: str) -> str | None:
-    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS):
+    from .widgets.session_list import SessionList
+
+    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS, *SessionList.BINDINGS):
         if isinstance(binding, Binding) and binding.id == binding_id:
             return binding.key
     return None

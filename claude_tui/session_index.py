@@ -32,6 +32,17 @@ def count_status(count: int, *, importing: bool) -> str:
     return plural(count, "session")
 
 
+def split_tag_words(text: str) -> tuple[list[str], str]:
+    """(the NAMEs of ``tag:NAME`` words, the rest of the filter text)."""
+    tags, rest = [], []
+    for word in text.split():
+        if word.lower().startswith("tag:") and len(word) > 4:
+            tags.append(word[4:])
+        else:
+            rest.append(word)
+    return tags, " ".join(rest)
+
+
 @dataclass
 class FilterResult:
     """What a filter found: sessions in list order, and message hits under them."""
@@ -92,7 +103,21 @@ class SessionIndex:
 
     async def search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         """Sessions whose title or text matches ``text``, with the matching
-        messages under them (a session found only by a message is listed too)."""
+        messages under them (a session found only by a message is listed too).
+        ``tag:NAME`` words keep only sessions tagged NAME (every one named)."""
+        tags, words = split_tag_words(text)
+        if tags:
+            tagged = {r.key for r in self.rows if set(tags) <= set((r.tag or "").split())}
+            if not words:
+                return FilterResult(text, [r for r in self.rows if r.key in tagged], {}, 0)
+            found = await self._search(store, words)
+            kept = {k: v for k, v in found.hits.items() if k in tagged}
+            return FilterResult(
+                text, [r for r in found.sessions if r.key in tagged], kept, sum(len(v) for v in kept.values())
+            )
+        return await self._search(store, text)
+
+    async def _search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         from .store.metadata import session_order
 
         sessions = await store.sessions(search=text)

@@ -178,8 +178,8 @@ class AppData:
         await self._write(work)
 
     async def update_session(self, project_key: str, session_id: str, **fields: Any) -> None:
-        """Set app-owned fields: custom_title, pinned, archived, last_error."""
-        allowed = {"custom_title", "pinned", "archived", "last_error"}
+        """Set app-owned fields: custom_title, pinned, archived, tag, last_error."""
+        allowed = {"custom_title", "pinned", "archived", "tag", "last_error"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not app-owned session fields: {sorted(unknown)}")

@@ -1,0 +1,265 @@
+"""Verbs on stored sessions: rename, pin, tag (more follow: archive, delete, export).
+
+The app delegates to ``SessionActions`` (``app.session_actions``): each verb
+works on the sidebar's marked rows or its highlighted row when the sidebar
+has focus, else on the session on screen. The store is written first; what
+Claude Code keeps (its transcript's title and tag) is written through the
+SDK's public functions in a thread, so the UI never waits for the disk, and
+a session whose local transcript is gone still changes in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from .literal import safe_line
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.app import SystemCommand
+
+    from .app import ClaudeTUI
+    from .store import SessionRow
+    from .widgets.session_rows import SessionKey
+
+log = logging.getLogger(__name__)
+
+NO_TARGET = "No session: open one, or highlight it in the sidebar."
+
+
+def tags_of(row: SessionRow) -> list[str]:
+    """A session's tags (the store's ``tag`` holds them space separated)."""
+    return (row.tag or "").split()
+
+
+def _sdk_rename(session_id: str, title: str, cwd: str | None) -> str | None:
+    """Write the title into Claude Code's transcript; None, or why it was not."""
+    from claude_agent_sdk import rename_session
+
+    try:
+        rename_session(session_id, title, directory=cwd)
+    except FileNotFoundError:
+        return "Claude Code has no local transcript of it"
+    except (OSError, ValueError) as exc:
+        return f"Claude Code's transcript was not changed: {exc}"
+    return None
+
+
+def _sdk_tag(session_id: str, tag: str | None, cwd: str | None) -> str | None:
+    from claude_agent_sdk import tag_session
+
+    try:
+        tag_session(session_id, tag, directory=cwd)
+    except FileNotFoundError:
+        return "Claude Code has no local transcript of it"
+    except (OSError, ValueError) as exc:
+        return f"Claude Code's transcript was not changed: {exc}"
+    return None
+
+
+class SessionActions:
+    """The session verbs of one app (see the module docstring)."""
+
+    def __init__(self, app: ClaudeTUI) -> None:
+        self.app = app
+
+    # -- what a verb works on -------------------------------------------------------------
+
+    def sidebar_focused(self) -> bool:
+        """Whether the main screen's focus is in the sidebar (also while the
+        command palette is open over it)."""
+        app = self.app
+        if not app.screen_stack:
+            return False
+        focused = app.screen_stack[0].focused
+        return focused is not None and app.sidebar in focused.ancestors_with_self
+
+    def targets(self) -> list[SessionRow]:
+        """The marked rows or the highlighted row (sidebar focused), else the
+        session on screen; [] when there is none (a draft, no selection)."""
+        from .widgets.session_rows import HitItem, SessionItem
+
+        app = self.app
+        if self.sidebar_focused():
+            listed = app.session_list
+            marked = listed.marked_rows()
+            if marked:
+                return marked
+            row = listed.highlighted
+            if isinstance(row, (SessionItem, HitItem)):
+                return [app._by_key.get(row.key, row.session)]
+            return []
+        view = app.current_view
+        if view is not None and view.key is not None:
+            found = app._by_key.get(view.key)
+            return [found] if found is not None else []
+        return []
+
+    def _first(self, verb: str) -> SessionRow | None:
+        rows = self.targets()
+        if not rows:
+            self.app.notify(NO_TARGET, title=verb, severity="warning", markup=False)
+            return None
+        return rows[0]
+
+    async def _changed(self, key: SessionKey) -> SessionRow | None:
+        """Read ``key``'s row again and put it in its place in the sidebar and tab."""
+        app = self.app
+        if app.store is None:
+            return None
+        row = await app.store.session(*key)
+        if row is None:
+            return None
+        view = app.view_for(key)
+        if view is not None and row.display_title != view.title:
+            app.views.retitle(view, row.display_title)
+        app._put_row(row)
+        if not app._listing_all and app.filter_text:
+            app._filter_worker(app.filter_text)  # the filter's results show the change too
+        return row
+
+    # -- rename ---------------------------------------------------------------------------
+
+    def rename(self) -> None:
+        from .screens.rename import RenameScreen
+
+        row = self._first("rename session")
+        if row is None:
+            return
+
+        def answered(title: str | None) -> None:
+            if title is not None and title != row.display_title:
+                self.app.run_worker(self.apply_rename(row, title), group="session-action", exit_on_error=False)
+
+        self.app.push_screen(RenameScreen(row.display_title), answered)
+
+    async def apply_rename(self, row: SessionRow, title: str) -> None:
+        """Store the title, show it, and write it to Claude Code's transcript."""
+        app = self.app
+        if app.store is None:
+            return
+        await app.store.update_session(row.project_key, row.session_id, custom_title=title)
+        await self._changed(row.key)
+        problem = await asyncio.to_thread(_sdk_rename, row.session_id, title, row.cwd)
+        text = f"Renamed to {title}"
+        if problem is not None:
+            log.info("rename of %s: %s", row.session_id, problem)
+            text += f" (in claude-tui; {problem})"
+        app.notify(safe_line(text), title="rename session", markup=False)
+
+    # -- pin ------------------------------------------------------------------------------
+
+    def can_pin(self, pinned: bool) -> bool:
+        """Whether "Pin session" (``pinned``) / "Unpin session" applies to the targets."""
+        return any(row.pinned != pinned for row in self.targets())
+
+    def pin(self, pinned: bool | None = None) -> None:
+        """Pin (or unpin) the targets; None toggles by the first one."""
+        rows = self.targets()
+        if not rows:
+            self.app.notify(NO_TARGET, title="pin session", severity="warning", markup=False)
+            return
+        if pinned is None:
+            pinned = not rows[0].pinned
+        self.app.run_worker(self.apply_pin(rows, pinned), group="session-action", exit_on_error=False)
+
+    async def apply_pin(self, rows: list[SessionRow], pinned: bool) -> None:
+        app = self.app
+        if app.store is None:
+            return
+        for row in rows:
+            if row.pinned != pinned:
+                await app.store.update_session(row.project_key, row.session_id, pinned=pinned)
+                await self._changed(row.key)
+        app.session_list.clear_marks()
+        what = rows[0].display_title if len(rows) == 1 else f"{len(rows)} sessions"
+        app.notify(safe_line(f"{'Pinned' if pinned else 'Unpinned'} {what}"), title="pin session", markup=False)
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def known_tags(self) -> list[str]:
+        return sorted({tag for row in self.app.index.rows for tag in tags_of(row)})
+
+    def tag(self) -> None:
+        from .screens.rename import TagScreen
+
+        rows = self.targets()
+        if not rows:
+            self.app.notify(NO_TARGET, title="tag session", severity="warning", markup=False)
+            return
+        title = rows[0].display_title if len(rows) == 1 else f"{len(rows)} sessions"
+
+        def answered(text: str | None) -> None:
+            if text is not None:
+                self.app.run_worker(self.apply_tags(rows, text), group="session-action", exit_on_error=False)
+
+        self.app.push_screen(TagScreen(title, tags_of(rows[0]), self.known_tags()), answered)
+
+    async def apply_tags(self, rows: list[SessionRow], text: str) -> None:
+        """Set the tags (space separated; empty clears) in the store and through the SDK."""
+        app = self.app
+        if app.store is None:
+            return
+        tag = text or None
+        problems = []
+        for row in rows:
+            await app.store.update_session(row.project_key, row.session_id, tag=tag)
+            await self._changed(row.key)
+            problem = await asyncio.to_thread(_sdk_tag, row.session_id, tag, row.cwd)
+            if problem is not None:
+                log.info("tag of %s: %s", row.session_id, problem)
+                problems.append(problem)
+        app.session_list.clear_marks()
+        what = rows[0].display_title if len(rows) == 1 else f"{len(rows)} sessions"
+        text = f"Tagged {what}: {tag}" if tag else f"Tags cleared: {what}"
+        if problems and len(rows) == 1:
+            text += f" (in claude-tui; {problems[0]})"
+        app.notify(safe_line(text), title="tag session", markup=False)
+
+    # -- palette --------------------------------------------------------------------------
+
+    def commands(self) -> list[tuple[str, str, Any]]:
+        """(name, help, callback) of the palette commands that apply now."""
+        rows = self.targets()
+        if not rows:
+            return []
+        found: list[tuple[str, str, Any]] = [
+            ("Rename session", "Give the session a new title (also in Claude Code)", self.rename),
+        ]
+        if any(not row.pinned for row in rows):
+            found.append(("Pin session", "Keep it at the top of the sidebar", lambda: self.pin(True)))
+        if any(row.pinned for row in rows):
+            found.append(("Unpin session", "Let it take its place by date again", lambda: self.pin(False)))
+        found.append(("Tag session", "Free-form tags; filter with tag:NAME", self.tag))
+        return found
+
+
+class SessionActionsMixin:
+    """The app's ``action_*`` for the session verbs (keys and the palette), delegating to ``SessionActions``."""
+
+    _session_actions: SessionActions | None = None
+
+    @property
+    def session_actions(self) -> SessionActions:
+        if self._session_actions is None:
+            self._session_actions = SessionActions(self)  # type: ignore[arg-type]
+        return self._session_actions
+
+    def action_rename_session(self) -> None:
+        self.session_actions.rename()
+
+    def action_pin_session(self) -> None:
+        self.session_actions.pin()
+
+    def action_tag_session(self) -> None:
+        self.session_actions.tag()
+
+    def session_commands(self) -> Iterable[SystemCommand]:
+        """The palette's session verbs that apply now (``ClaudeTUI.get_system_commands``)."""
+        from textual.app import SystemCommand
+
+        for name, help_text, callback in self.session_actions.commands():
+            yield SystemCommand(name, help_text, callback)

@@ -1,0 +1,62 @@
+"""Scenes of the session actions (dialogs, marked rows, archived view), for
+snapshots; kept apart from ``scenes.py`` so each feature's scenes are in its own file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.ui.fixtures import DOCS, PINNED_SESSION, SHOP, project_key, sid, wait_until
+from tests.ui.scenes import WIDE, Scene
+
+FLAKY = (project_key(SHOP), sid(5))
+CART = (project_key(SHOP), sid(6))
+DARK = (project_key(SHOP), sid(7))
+RELEASE = (project_key(DOCS), PINNED_SESSION)
+
+
+async def stored(pilot: Any, key: tuple[str, str], **fields: Any) -> None:
+    """Change a stored session quietly (no notification in the picture)."""
+    await pilot.app.store.update_session(*key, **fields)
+    await pilot.app.session_actions._changed(key)
+
+
+async def highlight(pilot: Any, key: tuple[str, str]) -> None:
+    pilot.app.session_list.focus()
+    pilot.app.session_list.select_key(key)
+    await pilot.pause()
+
+
+async def rename_dialog(pilot: Any) -> None:
+    from claude_tui.screens.rename import RenameScreen
+
+    await highlight(pilot, CART)
+    await pilot.press("f2")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, RenameScreen), what="rename dialog")
+
+
+async def tag_dialog(pilot: Any) -> None:
+    from claude_tui.screens.rename import TagScreen
+
+    app = pilot.app
+    await stored(pilot, RELEASE, tag="release docs")
+    await highlight(pilot, CART)
+    await app.run_action("tag_session")
+    await wait_until(pilot, lambda: isinstance(app.screen, TagScreen), what="tag dialog")
+    await pilot.press(*"bug re")
+    await wait_until(pilot, lambda: app.screen.query_one("#tag-input")._suggestion == "bug release", what="completion")
+
+
+async def marked_rows(pilot: Any) -> None:
+    app = pilot.app
+    await stored(pilot, FLAKY, tag="urgent")
+    await stored(pilot, CART, pinned=True)
+    await highlight(pilot, FLAKY)
+    await pilot.press("space", "space")  # flaky and the next one (dark mode) marked
+    await pilot.pause()
+
+
+ACTION_SCENES: dict[str, Scene] = {
+    "rename_dialog": Scene(WIDE, steps=[rename_dialog]),
+    "tag_dialog": Scene(WIDE, steps=[tag_dialog]),
+    "marked_rows": Scene(WIDE, steps=[marked_rows]),
+}
