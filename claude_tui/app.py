@@ -297,7 +297,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         return self.index.rows
 
     def _count_status(self) -> str:
-        return count_status(len(self.index.rows), importing=self.importing)
+        return count_status(len(self.index.rows), importing=self.importing, archived=self.index.archived)
 
     async def _reload_sessions(self) -> None:
         """Read the session rows again and redraw the sidebar (and the filter, if any)."""

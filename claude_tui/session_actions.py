@@ -1,4 +1,4 @@
-"""Verbs on stored sessions: rename, pin, tag (more follow: archive, delete, export).
+"""Verbs on stored sessions: rename, pin, tag, archive, delete.
 
 The app delegates to ``SessionActions`` (``app.session_actions``): each verb
 works on the sidebar's marked rows or its highlighted row when the sidebar
@@ -60,11 +60,18 @@ def _sdk_tag(session_id: str, tag: str | None, cwd: str | None) -> str | None:
     return None
 
 
+def _what(rows: list[SessionRow]) -> str:
+    """The session's title, or "N sessions"."""
+    return rows[0].display_title if len(rows) == 1 else f"{len(rows)} sessions"
+
+
 class SessionActions:
     """The session verbs of one app (see the module docstring)."""
 
     def __init__(self, app: ClaudeTUI) -> None:
         self.app = app
+        self.last_archived: list[SessionRow] = []
+        """What the last archive took out of the list ("Undo archive" brings it back)."""
 
     # -- what a verb works on -------------------------------------------------------------
 
@@ -219,6 +226,109 @@ class SessionActions:
             text += f" (in claude-tui; {problems[0]})"
         app.notify(safe_line(text), title="tag session", markup=False)
 
+    # -- archive --------------------------------------------------------------------------
+
+    def archive(self, archived: bool | None = None) -> None:
+        """Archive (or unarchive) the targets; None: the opposite of the first one's state."""
+        rows = self.targets()
+        if not rows:
+            self.app.notify(NO_TARGET, title="archive session", severity="warning", markup=False)
+            return
+        if archived is None:
+            archived = not rows[0].archived
+        self.app.run_worker(self.apply_archive(rows, archived), group="session-action", exit_on_error=False)
+
+    async def apply_archive(self, rows: list[SessionRow], archived: bool, *, undo: bool = False) -> None:
+        """Set ``archived`` on ``rows`` and list again (they leave the view they were in)."""
+        app = self.app
+        if app.store is None:
+            return
+        changed = list(rows)  # (set even where the row in hand says so: it may be older than the store)
+        for row in changed:
+            await app.store.update_session(row.project_key, row.session_id, archived=archived)
+        app.session_list.clear_marks()
+        await app._reload_sessions()
+        what = _what(changed)
+        if archived:
+            self.last_archived = changed
+            key = "ctrl+p"
+            app.notify(
+                safe_line(f"Archived {what}. \"Undo archive\" in the palette ({key}) brings it back."),
+                title="archive session",
+                markup=False,
+                timeout=10,
+            )
+        else:
+            back = {row.key for row in changed}
+            self.last_archived = [] if undo else [r for r in self.last_archived if r.key not in back]
+            app.notify(safe_line(f"{'Brought back' if undo else 'Unarchived'} {what}"), title="archive session", markup=False)
+
+    def undo_archive(self) -> None:
+        rows = self.last_archived
+        if not rows:
+            self.app.notify("Nothing archived to undo.", title="undo archive", severity="warning", markup=False)
+            return
+        self.app.run_worker(self.apply_archive(rows, False, undo=True), group="session-action", exit_on_error=False)
+
+    def toggle_archived_view(self) -> None:
+        """"Show archived": the sidebar lists the archived sessions; again: the others."""
+        app = self.app
+        app.index.archived = not app.index.archived
+        app.session_list.clear_marks()
+        app.run_worker(app._reload_sessions(), group="reload", exclusive=True, exit_on_error=False)
+
+    # -- delete ---------------------------------------------------------------------------
+
+    def delete(self) -> None:
+        from .screens.confirm import ConfirmScreen
+
+        rows = self.targets()
+        if not rows:
+            self.app.notify(NO_TARGET, title="delete session", severity="warning", markup=False)
+            return
+        names = "\n".join(f"  {row.display_title}" for row in rows[:8])
+        if len(rows) > 8:
+            names += f"\n  … and {len(rows) - 8} more"
+        body = (
+            f"{names}\n\nDeleted from claude-tui's store and from Claude Code's own transcripts"
+            " (claude --resume will not offer them). Open ones are closed first. This cannot be undone."
+        )
+        title = "Delete this session?" if len(rows) == 1 else f"Delete these {len(rows)} sessions?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_worker(self.apply_delete(rows), group="session-action", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(title, body, yes="Delete"), answered)
+
+    async def apply_delete(self, rows: list[SessionRow]) -> None:
+        """Close each open one (its CLI stops), then delete it as ``claude-tui rm`` does."""
+        from .deletion import delete_from_store, delete_local
+
+        app = self.app
+        if app.store is None:
+            return
+        problems = []
+        for row in rows:
+            view = app.view_for(row.key)
+            if view is not None:
+                if app.current_view is view:
+                    await app.action_close_session()
+                else:
+                    await app.views.close(view)
+            await delete_from_store(app.store, row)
+            outcome = await asyncio.to_thread(delete_local, row.session_id, row.cwd)
+            if outcome.failed:
+                log.warning("delete of %s: %s", row.session_id, outcome.message)
+                problems.append(f"{row.display_title}: {outcome.message}")
+        app.session_list.clear_marks()
+        self.last_archived = [r for r in self.last_archived if r.key not in {row.key for row in rows}]
+        await app._reload_sessions()
+        text = f"Deleted {_what(rows)}"
+        if problems:
+            text += ". " + "; ".join(problems)
+        app.notify(safe_line(text), title="delete session", severity="warning" if problems else "information", markup=False)
+
     # -- palette --------------------------------------------------------------------------
 
     def commands(self) -> list[tuple[str, str, Any]]:
@@ -234,6 +344,19 @@ class SessionActions:
         if any(row.pinned for row in rows):
             found.append(("Unpin session", "Let it take its place by date again", lambda: self.pin(False)))
         found.append(("Tag session", "Free-form tags; filter with tag:NAME", self.tag))
+        if any(not row.archived for row in rows):
+            found.append(("Archive session", "Hide it from the sidebar (\"Show archived\" lists it)", lambda: self.archive(True)))
+        if any(row.archived for row in rows):
+            found.append(("Unarchive session", "Back among the other sessions", lambda: self.archive(False)))
+        found.append(("Delete session", "From the store and Claude Code's transcripts (asks first)", self.delete))
+        return found
+
+    def general_commands(self) -> list[tuple[str, str, Any]]:
+        """Palette commands that need no target."""
+        shown = "shown: the archived sessions" if self.app.index.archived else "shown: the others"
+        found: list[tuple[str, str, Any]] = [("Show archived", f"Toggle the archived sessions in the sidebar ({shown})", self.toggle_archived_view)]
+        if self.last_archived:
+            found.append(("Undo archive", f"Bring back {_what(self.last_archived)}", self.undo_archive))
         return found
 
 
@@ -257,9 +380,16 @@ class SessionActionsMixin:
     def action_tag_session(self) -> None:
         self.session_actions.tag()
 
+    def action_archive_session(self) -> None:
+        self.session_actions.archive()
+
+    def action_delete_session(self) -> None:
+        self.session_actions.delete()
+
     def session_commands(self) -> Iterable[SystemCommand]:
         """The palette's session verbs that apply now (``ClaudeTUI.get_system_commands``)."""
         from textual.app import SystemCommand
 
-        for name, help_text, callback in self.session_actions.commands():
+        actions = self.session_actions
+        for name, help_text, callback in [*actions.commands(), *actions.general_commands()]:
             yield SystemCommand(name, help_text, callback)

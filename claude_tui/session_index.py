@@ -25,8 +25,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-def count_status(count: int, *, importing: bool) -> str:
-    """The sidebar's status line for the unfiltered list."""
+def count_status(count: int, *, importing: bool, archived: bool = False) -> str:
+    """The sidebar's status line for the unfiltered list (``archived``: the archived view)."""
+    if archived:
+        return plural(count, "archived session")
     if not count:
         return "importing …" if importing else "no sessions yet"
     return plural(count, "session")
@@ -72,10 +74,12 @@ class SessionIndex:
     loaded: bool = False
     filter_text: str = ""
     filter_done: str | None = None
+    archived: bool = False
+    """The archived view ("Show archived"): only archived sessions; else only the others."""
 
     async def reload(self, store: SqliteSessionStore) -> None:
         """Read every row again (at start, and while an import adds sessions)."""
-        rows = await store.sessions()
+        rows = await store.sessions(archived=self.archived)
         self.rows = rows
         self.by_key = {row.key: row for row in rows}
         self.loaded = True
@@ -120,7 +124,7 @@ class SessionIndex:
     async def _search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         from .store.metadata import session_order
 
-        sessions = await store.sessions(search=text)
+        sessions = await store.sessions(search=text, archived=self.archived)
         found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
         hits: dict[SessionKey, list[SearchHit]] = {}
         for hit in found:
@@ -129,7 +133,7 @@ class SessionIndex:
         for key in hits:
             if key not in listed:
                 row = self.by_key.get(key) or await store.session(*key)
-                if row is not None:
+                if row is not None and row.archived == self.archived:
                     sessions.append(row)
                     listed.add(key)
         sessions.sort(key=session_order)

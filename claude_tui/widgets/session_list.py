@@ -116,6 +116,7 @@ class SessionList(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
         Binding("enter", "open", "Open", show=False),
         Binding("space", "toggle_mark", "Mark", show=False, id="mark_session"),
+        Binding("delete", "app.delete_session", "Delete", show=False, id="delete_session"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -35,3 +35,11 @@ def test_tag_dialog(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_marked_rows(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "marked_rows")
+
+
+def test_archived_view(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "archived_view")
+
+
+def test_delete_confirmation(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "delete_confirmation")

@@ -55,8 +55,28 @@ async def marked_rows(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def archived_view(pilot: Any) -> None:
+    app = pilot.app
+    await stored(pilot, CART, archived=True)
+    await stored(pilot, RELEASE, archived=True)
+    app.session_actions.toggle_archived_view()
+    await wait_until(pilot, lambda: len(app.index.rows) == 2 and len(app.session_list.rows) == 4, what="archived view")
+    await highlight(pilot, CART)
+
+
+async def delete_confirmation(pilot: Any) -> None:
+    from claude_tui.screens.confirm import ConfirmScreen
+
+    await highlight(pilot, FLAKY)
+    await pilot.press("space", "space")
+    await pilot.press("delete")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="confirmation")
+
+
 ACTION_SCENES: dict[str, Scene] = {
     "rename_dialog": Scene(WIDE, steps=[rename_dialog]),
     "tag_dialog": Scene(WIDE, steps=[tag_dialog]),
     "marked_rows": Scene(WIDE, steps=[marked_rows]),
+    "archived_view": Scene(WIDE, steps=[archived_view]),
+    "delete_confirmation": Scene(WIDE, steps=[delete_confirmation]),
 }

@@ -159,3 +159,62 @@ async def test_actions_without_a_session_say_so(tmp_path: Path) -> None:
         await pilot.press("f2")
         assert "No session" in notes(app)[-1]
         assert not isinstance(app.screen, RenameScreen)
+
+
+async def test_archive_hides_marked_rows_show_archived_lists_them_and_undo_brings_them_back(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        first, second = (project_key(SHOP), sid(6)), (project_key(SHOP), sid(7))
+        await highlight(pilot, first)
+        await pilot.press("space", "space", "alt+a")
+        await wait_until(pilot, lambda: first not in app._by_key and second not in app._by_key, what="archived")
+        assert len(titles(app)) == 8 and "Undo archive" in notes(app)[-1]
+        assert (await app.store.session(*first)).archived
+        assert "Undo archive" in [c[0] for c in app.session_actions.general_commands()]
+        # "Show archived": only the archived ones, then back.
+        app.session_actions.toggle_archived_view()
+        await wait_until(pilot, lambda: len(titles(app)) == 2, what="archived view")
+        assert "2 archived sessions" in str(app.sidebar.query_one("#sidebar-status").render())
+        await highlight(pilot, first)
+        names = [c[0] for c in app.session_actions.commands()]
+        assert "Unarchive session" in names and "Archive session" not in names
+        await pilot.press("alt+a")  # unarchive the highlighted one
+        await wait_until(pilot, lambda: len(titles(app)) == 1, what="unarchived")
+        app.session_actions.toggle_archived_view()
+        await wait_until(pilot, lambda: len(titles(app)) == 9, what="back to the others")
+        app.session_actions.undo_archive()  # the rest of the last archive
+        await wait_until(pilot, lambda: len(titles(app)) == 10, what="undone")
+        assert not (await app.store.session(*second)).archived
+        assert "Brought back" in notes(app)[-1]
+        assert "Undo archive" not in [c[0] for c in app.session_actions.general_commands()]
+
+
+async def test_delete_closes_the_session_and_removes_it_from_the_store_and_claude_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tui.screens.confirm import ConfirmScreen
+
+    home = tmp_path / "claude"
+    shutil.copytree(DATA, home)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(home))
+    local = home / "projects" / "-tmp-claude-tui-rec-alpha" / f"{RECORDED}.jsonl"
+    app = make_app(tmp_path, claude_dir=home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        row = next(r.session for r in listed(app) if r.session.session_id == RECORDED)
+        Path(row.cwd).mkdir(parents=True, exist_ok=True)  # the SDK finds the file from the cwd
+        from tests.ui.fixtures import open_and_settle
+
+        await open_and_settle(pilot, row.key)
+        await highlight(pilot, row.key)
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
+        assert row.display_title in str(app.screen.query_one(".modal-body").render())
+        await pilot.press("n")  # kept
+        assert row.key in app._by_key and local.exists()
+        await pilot.press("delete", "y")
+        await wait_until(pilot, lambda: any("Deleted" in n for n in notes(app)), what="deleted")
+        assert app.view_for(row.key) is None  # closed first
+        assert row.key not in app._by_key
+        assert await app.store.session(*row.key) is None
+        assert RECORDED in await app.store.tombstoned([RECORDED])
+        assert not local.exists()
