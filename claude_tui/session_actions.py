@@ -72,6 +72,7 @@ class SessionActions:
         self.app = app
         self.last_archived: list[SessionRow] = []
         """What the last archive took out of the list ("Undo archive" brings it back)."""
+        self._export_copy: Any = None
 
     # -- what a verb works on -------------------------------------------------------------
 
@@ -349,7 +350,23 @@ class SessionActions:
         if any(row.archived for row in rows):
             found.append(("Unarchive session", "Back among the other sessions", lambda: self.archive(False)))
         found.append(("Delete session", "From the store and Claude Code's transcripts (asks first)", self.delete))
+        found.append(("Export session", "Markdown or JSON, to a file", self.export))
         return found
+
+    # -- export and copy (export_actions.py) ------------------------------------------------
+
+    @property
+    def export_copy(self) -> Any:
+        from .export_actions import ExportCopy
+
+        if self._export_copy is None:
+            self._export_copy = ExportCopy(self.app)
+        return self._export_copy
+
+    def export(self) -> None:
+        row = self._first("export session")
+        if row is not None:
+            self.export_copy.export(row)
 
     def general_commands(self) -> list[tuple[str, str, Any]]:
         """Palette commands that need no target."""
@@ -357,6 +374,13 @@ class SessionActions:
         found: list[tuple[str, str, Any]] = [("Show archived", f"Toggle the archived sessions in the sidebar ({shown})", self.toggle_archived_view)]
         if self.last_archived:
             found.append(("Undo archive", f"Bring back {_what(self.last_archived)}", self.undo_archive))
+        if self.app.current_view is not None and self.app.current_view.key is not None:
+            copy = self.export_copy
+            found += [
+                ("Copy last reply", "Claude's newest reply to the clipboard", copy.copy_last_reply),
+                ("Copy message", "The focused message (else the last on screen)", copy.copy_message),
+                ("Copy code block", "The last code block of the focused message", copy.copy_code_block),
+            ]
         return found
 
 
@@ -385,6 +409,12 @@ class SessionActionsMixin:
 
     def action_delete_session(self) -> None:
         self.session_actions.delete()
+
+    def action_export_session(self) -> None:
+        self.session_actions.export()
+
+    def action_copy_last_reply(self) -> None:
+        self.session_actions.export_copy.copy_last_reply()
 
     def session_commands(self) -> Iterable[SystemCommand]:
         """The palette's session verbs that apply now (``ClaudeTUI.get_system_commands``)."""

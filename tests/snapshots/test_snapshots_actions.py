@@ -43,3 +43,7 @@ def test_archived_view(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_delete_confirmation(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "delete_confirmation")
+
+
+def test_export_dialog(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "export_dialog")

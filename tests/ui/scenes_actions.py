@@ -73,10 +73,23 @@ async def delete_confirmation(pilot: Any) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="confirmation")
 
 
+async def export_dialog(pilot: Any) -> None:
+    from claude_tui.screens.export import ExportScreen
+    from tests.ui.fixtures import open_and_settle, turn_transcript
+
+    app = pilot.app
+    await open_and_settle(pilot, turn_transcript().key)
+    await app.run_action("export_session")
+    await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
+    await pilot.click("#export-thinking")  # thinking left out
+    app.screen.query_one("#export-path").focus()
+
+
 ACTION_SCENES: dict[str, Scene] = {
     "rename_dialog": Scene(WIDE, steps=[rename_dialog]),
     "tag_dialog": Scene(WIDE, steps=[tag_dialog]),
     "marked_rows": Scene(WIDE, steps=[marked_rows]),
     "archived_view": Scene(WIDE, steps=[archived_view]),
     "delete_confirmation": Scene(WIDE, steps=[delete_confirmation]),
+    "export_dialog": Scene(WIDE, steps=[export_dialog]),
 }

@@ -49,7 +49,7 @@ async def test_rename_reaches_the_store_ls_and_the_sdk(
         row = next(r.session for r in listed(app) if r.session.session_id == RECORDED)
         await highlight(pilot, row.key)
         await pilot.press("f2")
-        await wait_until(pilot, lambda: isinstance(app.screen, RenameScreen), what="rename dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameScreen) and app.screen.query("#rename-input"), what="rename dialog")
         assert app.screen.query_one("#rename-input").value == row.display_title
         await pilot.press("ctrl+a", "ctrl+k", *"Zebra [b]memo[/b]", "enter")
         await wait_until(pilot, lambda: any("Renamed to" in n for n in notes(app)), what="renamed")
@@ -76,7 +76,7 @@ async def test_rename_of_a_session_without_local_transcript_is_stored_and_says_s
         key = (project_key(SHOP), sid(5))
         await highlight(pilot, key)
         await app.run_action("rename_session")
-        await wait_until(pilot, lambda: isinstance(app.screen, RenameScreen), what="rename dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameScreen) and app.screen.query("#rename-input"), what="rename dialog")
         await pilot.press("ctrl+a", "ctrl+k", "enter")  # empty: refused in the dialog
         assert isinstance(app.screen, RenameScreen)
         assert "Type a title" in str(app.screen.query_one("#rename-error").render())
@@ -129,12 +129,12 @@ async def test_tags_complete_are_stored_and_filter_the_sidebar(tmp_path: Path) -
         one, two = (project_key(SHOP), sid(5)), (project_key(DOCS), PINNED_SESSION)
         await highlight(pilot, one)
         await app.run_action("tag_session")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagScreen), what="tag dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagScreen) and app.screen.query("#tag-input"), what="tag dialog")
         await pilot.press(*"urgent, frontend", "enter")
         await wait_until(pilot, lambda: app._by_key[one].tag == "urgent frontend", what="tagged")
         await highlight(pilot, two)
         await app.run_action("tag_session")
-        await wait_until(pilot, lambda: isinstance(app.screen, TagScreen), what="tag dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, TagScreen) and app.screen.query("#tag-input"), what="tag dialog")
         await pilot.press(*"urg")
         await wait_until(
             pilot, lambda: app.screen.query_one("#tag-input")._suggestion == "urgent", what="completion"
@@ -218,3 +218,77 @@ async def test_delete_closes_the_session_and_removes_it_from_the_store_and_claud
         assert await app.store.session(*row.key) is None
         assert RECORDED in await app.store.tombstoned([RECORDED])
         assert not local.exists()
+
+
+async def test_export_markdown_and_json_hold_what_was_chosen_and_never_overwrite_silently(tmp_path: Path) -> None:
+    from claude_tui.screens.confirm import ConfirmScreen
+    from claude_tui.screens.export import ExportScreen
+    from tests.ui.fixtures import open_and_settle, turn_transcript
+
+    async with browsing(tmp_path) as (app, pilot):
+        key = turn_transcript().key
+        await open_and_settle(pilot, key)
+        await app.run_action("export_session")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
+        box = app.screen.query_one("#export-path")
+        assert box.value.endswith("-00000001.md") and box.value.startswith("read-notes-txt")
+        target = tmp_path / "out.md"
+        box.value = str(target)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: target.exists(), what="markdown written")
+        text = target.read_text()
+        assert "**Tool: Read**" in text and "<summary>Thinking</summary>" in text and "kiwi" in text
+        # JSON, tools and thinking left out.
+        await app.run_action("export_session")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
+        await pilot.click("#format-json")
+        assert app.screen.query_one("#export-path").value.endswith(".json")  # the default follows the format
+        await pilot.click("#export-tools")
+        await pilot.click("#export-thinking")
+        json_target = tmp_path / "out.json"
+        app.screen.query_one("#export-path").value = str(json_target)
+        await pilot.click("#export-go")
+        await wait_until(pilot, lambda: json_target.exists(), what="json written")
+        data = json.loads(json_target.read_text())
+        assert data["session"]["session_id"] == key[1]
+        assert all(not m["tool_uses"] for m in data["messages"])
+        kinds = {b.get("type") for e in data["entries"] for b in (e.get("message", {}).get("content") or []) if isinstance(b, dict)}
+        assert not kinds & {"tool_use", "tool_result", "thinking"} and "text" in kinds
+        # An existing file: asked; "n" keeps it as it was.
+        await app.run_action("export_session")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
+        app.screen.query_one("#export-path").value = str(target)
+        target.write_text("mine")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="replace question")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: "was kept" in notes(app)[-1], what="kept")
+        assert target.read_text() == "mine"
+
+
+async def test_copy_last_reply_message_and_code_block(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tests.ui.fixtures import Transcript, build_store, open_and_settle
+
+    t = Transcript(SHOP, sid(42), start=timedelta(minutes=5))
+    t.user("show me two snippets")
+    t.reply("First:\n\n```python\nprint('one')\n```\n\nSecond:\n\n```sh\necho two\n```\n")
+    t.user("thanks")
+    t.reply("You're welcome.")
+    await build_store(tmp_path / "sessions.db", [t])
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_and_settle(pilot, t.key)
+        await pilot.press("alt+c")
+        assert app.clipboard == "You're welcome."
+        await wait_until(pilot, lambda: "Copied the last reply" in notes(app)[-1], what="said")
+        copy = app.session_actions.export_copy
+        copy.copy_code_block()  # the newest message with a code block
+        assert app.clipboard == "echo two"
+        await wait_until(pilot, lambda: "Copied a code block" in notes(app)[-1], what="said")
+        copy.copy_message()  # the last message on screen
+        assert app.clipboard == "You're welcome."
+        names = [c[0] for c in app.session_actions.general_commands()]
+        assert {"Copy last reply", "Copy message", "Copy code block"} <= set(names)
