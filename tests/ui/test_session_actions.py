@@ -207,7 +207,7 @@ async def test_delete_closes_the_session_and_removes_it_from_the_store_and_claud
         await open_and_settle(pilot, row.key)
         await highlight(pilot, row.key)
         await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-no"), what="confirmation")
         assert row.display_title in str(app.screen.query_one(".modal-body").render())
         await pilot.press("n")  # kept
         assert row.key in app._by_key and local.exists()
@@ -260,7 +260,7 @@ async def test_export_markdown_and_json_hold_what_was_chosen_and_never_overwrite
         app.screen.query_one("#export-path").value = str(target)
         target.write_text("mine")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="replace question")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-no"), what="replace question")
         await pilot.press("n")
         await wait_until(pilot, lambda: "was kept" in notes(app)[-1], what="kept")
         assert target.read_text() == "mine"
