@@ -719,6 +719,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.push_screen(DirectoryScreen(live.cwd), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in keys.SESSION_ACTION_IDS and (not self.screen_stack or self.screen is not self._main):
+            return False  # not under a dialog (session_actions.py)
         if action in ("interrupt", "retry", "permission_mode", "change_directory"):
             if not self.screen_stack or self.screen is not self._main:
                 return False

@@ -51,6 +51,11 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="focus_previous"),
 ]
 
+SESSION_ACTION_IDS = frozenset(
+    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply"}
+)
+"""The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
+
 GOTO_IDS = [f"goto_session_{n}" for n in range(1, 10)]
 
 KEY_HELP: list[tuple[str, str]] = [

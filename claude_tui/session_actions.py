@@ -290,9 +290,10 @@ class SessionActions:
         names = "\n".join(f"  {row.display_title}" for row in rows[:8])
         if len(rows) > 8:
             names += f"\n  … and {len(rows) - 8} more"
+        it = "it" if len(rows) == 1 else "them"
         body = (
             f"{names}\n\nDeleted from claude-tui's store and from Claude Code's own transcripts"
-            " (claude --resume will not offer them). Open ones are closed first. This cannot be undone."
+            f" (claude --resume will not offer {it}); an open session is closed first. This cannot be undone."
         )
         title = "Delete this session?" if len(rows) == 1 else f"Delete these {len(rows)} sessions?"
 

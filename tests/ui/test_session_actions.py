@@ -292,3 +292,15 @@ async def test_copy_last_reply_message_and_code_block(tmp_path: Path) -> None:
         assert app.clipboard == "You're welcome."
         names = [c[0] for c in app.session_actions.general_commands()]
         assert {"Copy last reply", "Copy message", "Copy code block"} <= set(names)
+
+
+async def test_session_keys_do_nothing_under_a_dialog(tmp_path: Path) -> None:
+    async with browsing(tmp_path) as (app, pilot):
+        key = (project_key(SHOP), sid(7))
+        await highlight(pilot, key)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: isinstance(app.screen, RenameScreen) and app.screen.query("#rename-input"), what="rename")
+        await pilot.press("alt+p", "alt+a", "f2")
+        await pilot.pause()
+        assert not (await app.store.session(*key)).pinned and not app._by_key[key].archived
+        assert len(app.screen_stack) == 2  # one dialog, not two
