@@ -93,7 +93,7 @@ class SessionActions:
         app = self.app
         if self.sidebar_focused():
             listed = app.session_list
-            marked = listed.marked_rows()
+            marked = [app._by_key.get(row.key, row) for row in listed.marked_rows()]  # as they are now
             if marked:
                 return marked
             row = listed.highlighted
