@@ -304,3 +304,19 @@ async def test_session_keys_do_nothing_under_a_dialog(tmp_path: Path) -> None:
         await pilot.pause()
         assert not (await app.store.session(*key)).pinned and not app._by_key[key].archived
         assert len(app.screen_stack) == 2  # one dialog, not two
+
+
+async def test_marked_rows_are_deleted_together_after_one_question(tmp_path: Path) -> None:
+    from claude_tui.screens.confirm import ConfirmScreen
+
+    async with browsing(tmp_path) as (app, pilot):
+        first, second = (project_key(SHOP), sid(6)), (project_key(SHOP), sid(7))
+        await highlight(pilot, first)
+        await pilot.press("space", "space", "delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query("#confirm-no"), what="confirmation")
+        body = str(app.screen.query_one(".modal-body").render())
+        assert "why is the cart total off by one cent?" in body and "add a dark mode toggle" in body
+        await pilot.press("y")
+        await wait_until(pilot, lambda: first not in app._by_key and second not in app._by_key, what="deleted")
+        assert len(titles(app)) == 8 and "Deleted 2 sessions" in notes(app)[-1]
+        assert await app.store.session(*first) is None and await app.store.session(*second) is None
