@@ -64,6 +64,7 @@ from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .session_actions import SessionActionsMixin
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -89,7 +90,7 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(App[None]):
+class ClaudeTUI(SessionActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -307,7 +308,7 @@ class ClaudeTUI(App[None]):
         return self.index.rows
 
     def _count_status(self) -> str:
-        return count_status(len(self.index.rows), importing=self.importing)
+        return count_status(len(self.index.rows), importing=self.importing, archived=self.index.archived)
 
     async def _reload_sessions(self) -> None:
         """Read the session rows again and redraw the sidebar (and the filter, if any)."""
@@ -730,6 +731,8 @@ class ClaudeTUI(App[None]):
         self.push_screen(DirectoryScreen(live.cwd), chosen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in keys.SESSION_ACTION_IDS and (not self.screen_stack or self.screen is not self._main):
+            return False  # not under a dialog (session_actions.py)
         if action in ("interrupt", "retry", "permission_mode", "change_directory"):
             if not self.screen_stack or self.screen is not self._main:
                 return False
@@ -840,6 +843,7 @@ class ClaudeTUI(App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield from self.session_commands()  # session_actions.py
         yield from super().get_system_commands(screen)
 
     # -- theme and keymap ---------------------------------------------------------------------

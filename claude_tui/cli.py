@@ -299,6 +299,8 @@ async def cmd_export(ctx: Context) -> int:
 
 
 async def cmd_rm(ctx: Context) -> int:
+    from .deletion import delete_from_store
+
     store = await _open_store(ctx)
     try:
         row = await _resolve(store, ctx.args.id)
@@ -311,7 +313,7 @@ async def cmd_rm(ctx: Context) -> int:
             if answer.strip().lower() not in ("y", "yes"):
                 print("Kept.")
                 return EXIT_OK
-        await store.delete_session(row.project_key, row.session_id)
+        await delete_from_store(store, row)
     finally:
         await store.close()
     print(f"Deleted {row.session_id} from the store.")
@@ -322,17 +324,13 @@ async def cmd_rm(ctx: Context) -> int:
 
 def _delete_local(row: Any) -> int:
     """Remove Claude Code's own copy, so `claude --resume` no longer offers it."""
-    from claude_agent_sdk import delete_session
+    from .deletion import delete_local
 
-    try:
-        delete_session(row.session_id, directory=row.cwd)
-    except FileNotFoundError:
-        print("No local Claude Code transcript to delete.")
-        return EXIT_OK
-    except (OSError, ValueError) as exc:
-        print(f"claude-tui: could not delete the local transcript: {exc}", file=sys.stderr)
+    outcome = delete_local(row.session_id, row.cwd)
+    if outcome.failed:
+        print(f"claude-tui: {outcome.message}", file=sys.stderr)
         return EXIT_FAILURE
-    print("Deleted Claude Code's local transcript.")
+    print(outcome.message)
     return EXIT_OK
 
 

@@ -112,7 +112,31 @@ def _fence(text: str) -> str:
     return "`" * ticks
 
 
-def to_markdown(row: SessionRow, entries: list[dict[str, Any]]) -> str:
+def without(entries: list[dict[str, Any]], *, tools: bool, thinking: bool) -> list[dict[str, Any]]:
+    """The entries minus the content blocks left out (tool uses and results, thinking);
+    an entry left with no content goes too."""
+    if tools and thinking:
+        return entries
+    dropped = set() if tools else {"tool_use", "tool_result"}
+    if not thinking:
+        dropped |= {"thinking", "redacted_thinking"}
+    kept = []
+    for entry in entries:
+        message = entry.get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, list):
+            blocks = [b for b in content if not (isinstance(b, dict) and b.get("type") in dropped)]
+            if not blocks:
+                continue
+            if len(blocks) != len(content):
+                entry = {**entry, "message": {**message, "content": blocks}}
+        kept.append(entry)
+    return kept
+
+
+def to_markdown(row: SessionRow, entries: list[dict[str, Any]], *, tools: bool = True, thinking: bool = True) -> str:
+    """The conversation as Markdown; ``tools`` / ``thinking`` False leave those out."""
+    entries = without(entries, tools=tools, thinking=thinking)
     out = [f"# {row.display_title}", ""]
     out += [f"- **{label}:** {value}" for label, value in _header_fields(row)]
     for message in conversation(entries):
@@ -137,7 +161,9 @@ def to_markdown(row: SessionRow, entries: list[dict[str, Any]]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def to_json(row: SessionRow, entries: list[dict[str, Any]]) -> str:
+def to_json(row: SessionRow, entries: list[dict[str, Any]], *, tools: bool = True, thinking: bool = True) -> str:
+    """The session, its messages and its raw entries (minus what ``tools`` / ``thinking`` leave out)."""
+    entries = without(entries, tools=tools, thinking=thinking)
     messages = [
         {
             "role": m.role,

@@ -35,6 +35,10 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+r", "retry", "Retry", id="retry", priority=True),
     Binding("ctrl+t", "permission_mode", "Mode", id="permission_mode", priority=True),
     Binding("ctrl+o", "change_directory", "Directory", id="change_directory", priority=True),
+    Binding("f2", "rename_session", "Rename", show=False, id="rename_session", priority=True),
+    Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
+    Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
+    Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("f1", "help", "Help", id="help", priority=True),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
     Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -46,6 +50,11 @@ SCREEN_BINDINGS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Focus next", show=False, id="focus_next"),
     Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="focus_previous"),
 ]
+
+SESSION_ACTION_IDS = frozenset(
+    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply"}
+)
+"""The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
 
 GOTO_IDS = [f"goto_session_{n}" for n in range(1, 10)]
 
@@ -61,6 +70,12 @@ KEY_HELP: list[tuple[str, str]] = [
     ("retry", "Send the last prompt again (failed turn)"),
     ("permission_mode", "Permission mode of the session"),
     ("change_directory", "Change the directory of a new session"),
+    ("rename_session", "Rename the session (sidebar: the highlighted one)"),
+    ("pin_session", "Pin or unpin the session (or the marked ones)"),
+    ("archive_session", "Archive or unarchive the session (or marked)"),
+    ("mark_session", "Sidebar: mark a session, for actions on several"),
+    ("delete_session", "Sidebar: delete the session(s), asking first"),
+    ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
     ("toggle_sidebar", "Show or hide the sidebar"),
     ("focus_filter", "Filter sessions (titles and text)"),
     ("command_palette", "Command palette (switch session, theme ...)"),
@@ -84,7 +99,9 @@ def alt_digits_are_keys() -> None:
 
 
 def _default_keys(binding_id: str) -> str | None:
-    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS):
+    from .widgets.session_list import SessionList
+
+    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS, *SessionList.BINDINGS):
         if isinstance(binding, Binding) and binding.id == binding_id:
             return binding.key
     return None

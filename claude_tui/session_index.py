@@ -25,11 +25,24 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-def count_status(count: int, *, importing: bool) -> str:
-    """The sidebar's status line for the unfiltered list."""
+def count_status(count: int, *, importing: bool, archived: bool = False) -> str:
+    """The sidebar's status line for the unfiltered list (``archived``: the archived view)."""
+    if archived:
+        return plural(count, "archived session")
     if not count:
         return "importing …" if importing else "no sessions yet"
     return plural(count, "session")
+
+
+def split_tag_words(text: str) -> tuple[list[str], str]:
+    """(the NAMEs of ``tag:NAME`` words, the rest of the filter text)."""
+    tags, rest = [], []
+    for word in text.split():
+        if word.lower().startswith("tag:") and len(word) > 4:
+            tags.append(word[4:])
+        else:
+            rest.append(word)
+    return tags, " ".join(rest)
 
 
 @dataclass
@@ -61,10 +74,12 @@ class SessionIndex:
     loaded: bool = False
     filter_text: str = ""
     filter_done: str | None = None
+    archived: bool = False
+    """The archived view ("Show archived"): only archived sessions; else only the others."""
 
     async def reload(self, store: SqliteSessionStore) -> None:
         """Read every row again (at start, and while an import adds sessions)."""
-        rows = await store.sessions()
+        rows = await store.sessions(archived=self.archived)
         self.rows = rows
         self.by_key = {row.key: row for row in rows}
         self.loaded = True
@@ -92,10 +107,24 @@ class SessionIndex:
 
     async def search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         """Sessions whose title or text matches ``text``, with the matching
-        messages under them (a session found only by a message is listed too)."""
+        messages under them (a session found only by a message is listed too).
+        ``tag:NAME`` words keep only sessions tagged NAME (every one named)."""
+        tags, words = split_tag_words(text)
+        if tags:
+            tagged = {r.key for r in self.rows if set(tags) <= set((r.tag or "").split())}
+            if not words:
+                return FilterResult(text, [r for r in self.rows if r.key in tagged], {}, 0)
+            found = await self._search(store, words)
+            kept = {k: v for k, v in found.hits.items() if k in tagged}
+            return FilterResult(
+                text, [r for r in found.sessions if r.key in tagged], kept, sum(len(v) for v in kept.values())
+            )
+        return await self._search(store, text)
+
+    async def _search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         from .store.metadata import session_order
 
-        sessions = await store.sessions(search=text)
+        sessions = await store.sessions(search=text, archived=self.archived)
         found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
         hits: dict[SessionKey, list[SearchHit]] = {}
         for hit in found:
@@ -104,7 +133,7 @@ class SessionIndex:
         for key in hits:
             if key not in listed:
                 row = self.by_key.get(key) or await store.session(*key)
-                if row is not None:
+                if row is not None and row.archived == self.archived:
                     sessions.append(row)
                     listed.add(key)
         sessions.sort(key=session_order)

@@ -81,12 +81,14 @@ class AppData:
         cwd: str | None = None,
         limit: int | None = None,
         include_empty: bool = False,
+        archived: bool | None = None,
     ) -> list[SessionRow]:
         """Sessions, pinned first, then newest ``updated_at`` first.
 
-        ``search`` matches every word literally, in titles or message text.
+        ``search`` matches every word literally, in titles or message text;
+        ``archived`` True or False keeps only (un)archived sessions (None: all).
         """
-        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty)
+        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
         return [SessionRow.from_row(r) for r in rows]
 
     async def sessions_json(
@@ -103,9 +105,12 @@ class AppData:
         cwd: str | None,
         limit: int | None,
         include_empty: bool,
+        archived: bool | None = None,
     ) -> list[tuple[Any, ...]]:
         where = ["1=1"] if include_empty else ["s.message_count > 0"]
         params: list[Any] = []
+        if archived is not None:
+            where.append("s.archived = 1" if archived else "s.archived = 0")
         if cwd is not None:
             where.append("s.cwd = ?")
             params.append(cwd)
@@ -178,8 +183,8 @@ class AppData:
         await self._write(work)
 
     async def update_session(self, project_key: str, session_id: str, **fields: Any) -> None:
-        """Set app-owned fields: custom_title, pinned, archived, last_error."""
-        allowed = {"custom_title", "pinned", "archived", "last_error"}
+        """Set app-owned fields: custom_title, pinned, archived, tag, last_error."""
+        allowed = {"custom_title", "pinned", "archived", "tag", "last_error"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not app-owned session fields: {sorted(unknown)}")

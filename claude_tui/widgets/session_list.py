@@ -115,6 +115,8 @@ class SessionList(ScrollView, can_focus=True):
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
         Binding("enter", "open", "Open", show=False),
+        Binding("space", "toggle_mark", "Mark", show=False, id="mark_session"),
+        Binding("delete", "app.delete_session", "Delete", show=False, id="delete_session"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -127,6 +129,7 @@ class SessionList(ScrollView, can_focus=True):
         "session-list--time",
         "session-list--hit",
         "session-list--cursor",
+        "session-list--marked",
         *(m.component_class for m in Marker),
     }
 
@@ -161,6 +164,8 @@ class SessionList(ScrollView, can_focus=True):
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(timezone.utc))
         self.markers: Mapping[SessionKey, Marker] = markers if markers is not None else {}
         self.current: SessionKey | None = None
+        self.marked: dict[SessionKey, SessionRow] = {}
+        """Rows marked (space) for a verb on several sessions at once, in marking order."""
         self._layout = RowLayout()
         self._cache: dict[tuple[int, int, int, bool], Strip] = {}
         self._now: datetime | None = None
@@ -231,6 +236,26 @@ class SessionList(ScrollView, can_focus=True):
         if index is not None:
             self.cursor = index
         return index is not None
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted session (session actions then work on all marked)."""
+        row = self.highlighted
+        if not isinstance(row, (SessionItem, HitItem)):
+            return
+        if self.marked.pop(row.key, None) is None:
+            self.marked[row.key] = row.session
+        self._cache.clear()
+        self.refresh()
+        self.action_cursor_down()
+
+    def marked_rows(self) -> list[SessionRow]:
+        return list(self.marked.values())
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self._cache.clear()
+            self.refresh()
 
     @property
     def session_count(self) -> int:
@@ -405,12 +430,16 @@ class SessionList(ScrollView, can_focus=True):
         if offset == 0:
             marker = self.markers.get(item.key)
             glyph = (marker.glyph, self._style(marker.component_class)) if marker else (" ", Style())
+            if item.key in self.marked:
+                glyph = ("✓", self._style("session-list--marked"))
             if self._now is None:
                 self._now = self.clock()
             when = relative_time(session.updated_at, self._now)
             title_style = self._style("session-list--title")
             if item.key == self.current:
                 title_style = title_style + self._style("session-list--current")
+            if item.key in self.marked:
+                title_style = title_style + self._style("session-list--marked")
             room = width - 2 - (cell_len(when) + 1 if when else 0)
             title = _fit(safe_line(session.display_title), room)
             gap = max(0, width - 2 - cell_len(title) - cell_len(when))
@@ -424,6 +453,10 @@ class SessionList(ScrollView, can_focus=True):
         meta: list[tuple[str, Style]] = [("  ", Style())]
         if session.pinned:
             meta.append(("pinned · ", self._style("session-list--pinned")))
+        if session.archived:
+            meta.append(("archived · ", self._style("session-list--pinned")))
+        if session.tag:
+            meta.append((_fit(safe_line(" ".join("#" + t for t in session.tag.split())), 30) + " · ", self._style("session-list--pinned")))
         count = session.message_count
         text = f"{count} msg" + ("" if count == 1 else "s")
         if session.git_branch:
