@@ -385,9 +385,11 @@ class ClaudeTUI(App[None]):
         from .store.metadata import session_order
 
         self.index.put(row)
-        if self._listing_all:  # (a filter's results stay as found; clearing it lists the row)
+        if self._listing_all:  # (a filter's results stay where found; clearing it lists the row)
             self.session_list.put_session(row, session_order)
             self.sidebar.set_status(self._count_status())
+        else:  # a filter's listed row shows the session's latest counts, in its place
+            self.session_list.replace_session(row)
         self._update_empty_state()
 
     # -- markers (the engine sets these) -----------------------------------------------------

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from ..literal import safe_line
+from ..words import plural
 
 if TYPE_CHECKING:
     from ..engine.events import ApiRetry, ErrorOccurred, TurnCompleted
@@ -137,7 +138,7 @@ def status_text(
         else:
             base = phase
     if queued:
-        base += f" · {queued} prompt{'s' if queued != 1 else ''} queued"
+        base += f" · {plural(queued, 'prompt')} queued"
     return base
 
 
