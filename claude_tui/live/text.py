@@ -18,7 +18,7 @@ from ..literal import safe_line
 from ..words import plural
 
 if TYPE_CHECKING:
-    from ..engine.events import ApiRetry, ErrorOccurred, TurnCompleted
+    from ..engine.events import ApiRetry, ContextCompacted, ErrorOccurred, TurnCompleted
     from ..engine.permissions import PermissionAnswer, PermissionRequest
     from ..engine.state import SessionState
 
@@ -150,6 +150,27 @@ def footer_text(turn: TurnCompleted, model: str | None) -> list[str]:
         output_tokens=turn.output_tokens,
         cost_usd=turn.cost_usd,
     )
+
+
+def command_output_markdown(text: str) -> str:
+    """A local slash command's output (``/cost``, ``/model``) as Markdown that
+    keeps its lines as the CLI set them (a plain block); output that is
+    Markdown already (``/context``'s headings and tables) stays as it is."""
+    lines = text.splitlines()
+    if any(line.startswith(("#", "|", "```")) for line in lines):
+        return text
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}text\n{text.rstrip()}\n{fence}\n"
+
+
+def compacted_text(event: ContextCompacted) -> str:
+    """``conversation compacted: context 10,828 → 3,415 tokens``."""
+    how = "conversation compacted" if event.trigger == "manual" else "conversation compacted automatically"
+    if event.pre_tokens is None or event.post_tokens is None:
+        return how
+    return f"{how}: context {event.pre_tokens:,} → {event.post_tokens:,} tokens"
 
 
 def clock_time(epoch: float | None) -> str:
