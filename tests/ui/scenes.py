@@ -401,4 +401,5 @@ SCENES: dict[str, Scene] = {
     "status_reconnecting": Scene(WIDE, steps=[status_reconnecting]),
     "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
     "footer_at_80_columns": Scene(NARROW, steps=[footer_at_80_columns]),
+    "wide_terminal_sidebar": Scene((200, 50), steps=[all_markers]),
 }
