@@ -58,6 +58,7 @@ from textual.worker import Worker, WorkerState
 from . import keys
 from .commands import SessionSwitchProvider
 from .config import LoadedSettings, save_settings
+from .sidebar_width import SidebarSizer
 from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, finished_notice, progress_label, run_import
 from .literal import safe_line
 from .live.controller import LiveController, draft_intro_text
@@ -150,6 +151,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self._stop_import = threading.Event()
         self._theme_ready = False
         self._save_timer: Timer | None = None
+        self.sidebar_sizer = SidebarSizer(self)
         self._launch: tuple[OpenView, SessionPane] | None = None  # composed with the screen
         self._style_cache = StyleCache(style_cache) if style_cache is not None else None
         self.active_keymap: dict[str, str] = dict(self.settings.keymap)
@@ -191,7 +193,17 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     def _main(self) -> Screen[Any]:
         return self.screen_stack[0]
 
+    def on_resize(self) -> None:
+        self.sidebar_sizer.apply()
+
+    def action_widen_sidebar(self) -> None:
+        self.sidebar_sizer.step(+1)
+
+    def action_narrow_sidebar(self) -> None:
+        self.sidebar_sizer.step(-1)
+
     def on_mount(self) -> None:
+        self.sidebar_sizer.apply()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
         self._signals.install(self._on_signal)
@@ -397,9 +409,11 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         from .store.metadata import session_order
 
         self.index.put(row)
-        if self._listing_all:  # (a filter's results stay as found; clearing it lists the row)
+        if self._listing_all:  # (a filter's results stay where found; clearing it lists the row)
             self.session_list.put_session(row, session_order)
             self.sidebar.set_status(self._count_status())
+        else:  # a filter's listed row shows the session's latest counts, in its place
+            self.session_list.replace_session(row)
         self._update_empty_state()
 
     # -- markers (the engine sets these) -----------------------------------------------------
@@ -843,6 +857,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield SystemCommand("Widen sidebar", "More room for session titles (kept in the config)", self.action_widen_sidebar)
+        yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
         yield from super().get_system_commands(screen)
 
@@ -854,6 +870,10 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             return
         self.settings.ui.theme = name
         # The theme picker previews themes as the cursor moves: save once it settles.
+        self.save_settings_soon()
+
+    def save_settings_soon(self) -> None:
+        """Write the config once the setting stopped changing (theme, sidebar width)."""
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)

@@ -23,6 +23,7 @@ from . import __version__, paths
 from .config import DEFAULT_CONFIG_TEXT, ConfigError, LoadedSettings, load_settings
 from .literal import safe_line, safe_text
 from .logs import setup_logging
+from .words import plural
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -223,9 +224,9 @@ async def cmd_import(ctx: Context) -> int:
     for error in report.errors:
         print(f"claude-tui: {safe_line(error)}", file=sys.stderr)
     print(
-        f"Imported {report.entries_added} entries from {report.files_read} changed files"
-        f" ({report.files_seen} seen, {len(report.sessions)} sessions updated)"
-        + (f"; skipped {report.bad_lines} lines that were not JSON" if report.bad_lines else "")
+        f"Imported {plural(report.entries_added, 'entry')} from {plural(report.files_read, 'changed file')}"
+        f" ({report.files_seen} seen, {plural(len(report.sessions), 'session')} updated)"
+        + (f"; skipped {plural(report.bad_lines, 'line')} that {'was' if report.bad_lines == 1 else 'were'} not JSON" if report.bad_lines else "")
         + "."
     )
     return EXIT_FAILURE if report.errors else EXIT_OK

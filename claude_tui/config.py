@@ -72,6 +72,7 @@ class StoreSettings:
 class UISettings:
     theme: str = "textual-dark"
     log_level: str = "warning"  # what reaches the log file; --debug forces "debug"
+    sidebar_width: int = 0  # columns; 0: a share of the terminal's width
 
 
 @dataclass
@@ -152,6 +153,8 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> tuple[Se
             f"{source}: ui.log_level must be one of {', '.join(LOG_LEVELS)}, not {settings.ui.log_level!r}"
         )
     settings.ui.log_level = level
+    if settings.ui.sidebar_width < 0:
+        raise ConfigError(f"{source}: ui.sidebar_width must be 0 (automatic) or a number of columns, not {settings.ui.sidebar_width}")
     return settings, warnings
 
 
@@ -240,6 +243,7 @@ DEFAULT_CONFIG_TEXT = """\
 [ui]
 # theme = "textual-dark"
 # log_level = "warning"               # debug, info, warning, error (--debug forces debug)
+# sidebar_width = 0                   # columns; 0: grows with the terminal (f7 / f8 narrow / widen)
 
 [keymap]
 # binding id = "keys", e.g.  new_session = "ctrl+n"

@@ -25,6 +25,8 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+w", "close_session", "Close", id="close_session", priority=True),
     Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar", priority=True),
     Binding("ctrl+f", "focus_filter", "Filter", show=False, id="focus_filter", priority=True),
+    Binding("f7", "narrow_sidebar", "Narrow sidebar", show=False, id="narrow_sidebar", priority=True),
+    Binding("f8", "widen_sidebar", "Widen sidebar", show=False, id="widen_sidebar", priority=True),
     Binding("ctrl+pageup", "prev_session", "Previous session", show=False, id="prev_session", priority=True),
     Binding("ctrl+pagedown", "next_session", "Next session", show=False, id="next_session", priority=True),
     *(
@@ -77,6 +79,8 @@ KEY_HELP: list[tuple[str, str]] = [
     ("delete_session", "Sidebar: delete the session(s), asking first"),
     ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
     ("toggle_sidebar", "Show or hide the sidebar"),
+    ("narrow_sidebar", "Narrow the sidebar (the width is kept)"),
+    ("widen_sidebar", "Widen the sidebar (the width is kept)"),
     ("focus_filter", "Filter sessions (titles and text)"),
     ("command_palette", "Command palette (switch session, theme ...)"),
     ("help", "This help"),

@@ -14,15 +14,13 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .words import plural, plural_word
+
 if TYPE_CHECKING:
     from .store import SearchHit, SessionRow, SqliteSessionStore
     from .widgets.session_rows import SessionKey
 
 MESSAGE_HITS = 50  # full-text hits asked for per filter
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def count_status(count: int, *, importing: bool, archived: bool = False) -> str:
@@ -59,7 +57,7 @@ class FilterResult:
         status = plural(len(self.sessions), "session")
         if self.hit_count:
             more = "+" if self.hit_count >= MESSAGE_HITS else ""
-            status += f", {self.hit_count}{more} text hit{'s' if self.hit_count != 1 else ''}"
+            status += f", {self.hit_count}{more} {plural_word(self.hit_count, 'text hit')}"
         return status
 
 

@@ -44,6 +44,18 @@ class Block:
     tool: ToolUse | None = None
 
 
+@dataclass(frozen=True)
+class TurnFigures:
+    """A stored turn's figures, from its transcript: tokens of every API call
+    of the turn, the reply's model, and the time from prompt to last reply
+    line (the transcript holds no cost)."""
+
+    model: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    duration_s: float | None
+
+
 @dataclass
 class Message:
     role: str  # "user" | "assistant"
@@ -54,6 +66,9 @@ class Message:
     is_error: bool = False
     entry_ids: list[str] = field(default_factory=list)  # uuids of the lines folded in
     interrupted: bool = False  # the user stopped the turn here (Claude Code's marker line, not a prompt)
+    usage: dict[str, Any] | None = None  # an assistant message's API usage, as stored
+    last_at: str | None = None  # an assistant message's last line's time
+    turn: TurnFigures | None = None  # on a turn's last reply: what the whole turn took
 
     @property
     def text(self) -> str:
@@ -115,8 +130,46 @@ def conversation(entries: list[Entry]) -> list[Message]:
                 current_id = mid
                 messages.append(current)
             current.entry_ids.append(entry.get("uuid") or "")
+            usage = (entry.get("message") or {}).get("usage")
+            if isinstance(usage, dict):
+                current.usage = usage  # every line of one API call carries it; the last is final
+            current.last_at = iso_utc(entry.get("timestamp")) or current.last_at
             _add_assistant_blocks(current, entry, tools)
+    _mark_turns(messages)
     return messages
+
+
+def _mark_turns(messages: list[Message]) -> None:
+    """Put each turn's figures on its last assistant message (for its footer)."""
+    from .timestamps import parse_iso
+
+    prompt: Message | None = None
+    replies: list[Message] = []
+
+    def close() -> None:
+        if not replies:
+            return
+        used = [m.usage for m in replies if m.usage]
+        last = replies[-1]
+        if not used:
+            return
+        ins = [sum(u.get(k) or 0 for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")) for u in used]
+        outs = [u.get("output_tokens") or 0 for u in used]
+        duration = None
+        start = parse_iso(prompt.timestamp) if prompt is not None and prompt.timestamp else None
+        end = parse_iso(last.last_at or last.timestamp)
+        if start is not None and end is not None and end >= start:
+            duration = (end - start).total_seconds()
+        model = next((m.model for m in reversed(replies) if m.model and not m.model.startswith("<")), None)
+        last.turn = TurnFigures(model, sum(ins), sum(outs), duration)
+
+    for message in messages:
+        if message.role == "user":
+            close()
+            prompt, replies = message, []
+        else:
+            replies.append(message)
+    close()
 
 
 def _add_assistant_blocks(message: Message, entry: Entry, tools: dict[str, ToolUse]) -> None:

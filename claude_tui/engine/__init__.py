@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .events import (
     ApiRetry,
+    ContextCompacted,
     AssistantMessageComplete,
     Block,
     EngineEvent,
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApiRetry",
+    "ContextCompacted",
     "AssistantMessageComplete",
     "Block",
     "EngineEvent",

@@ -83,6 +83,7 @@ class TextDelta(EngineEvent):
     message_id: str | None = None
     index: int = 0
     synthetic: bool = False
+    command_output: bool = False  # a local slash command's output (``/cost``): lines as the CLI set them
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,7 @@ class ThinkingDelta(EngineEvent):
     message_id: str | None = None
     index: int = 0
     synthetic: bool = False
+    command_output: bool = False  # a local slash command's output (``/cost``): lines as the CLI set them
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,16 @@ class AssistantMessageComplete(EngineEvent):
     model: str | None = None
     error: str | None = None
     parent_tool_use_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextCompacted(EngineEvent):
+    """The CLI compacted the conversation (``/compact``, or on its own when the
+    context filled up): ``pre_tokens`` of context became ``post_tokens``."""
+
+    trigger: str | None
+    pre_tokens: int | None
+    post_tokens: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,10 @@ class SessionState:
     model: str | None = None
     permission_mode: str = "default"
     pending: int = 0  # prompts waiting to be sent after the current turn / connect
+    # The session's totals in this run (every CLI process's turns added up):
+    cost_usd: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
 
     @property
     def is_live(self) -> bool:

@@ -23,6 +23,7 @@ from .events import (
     ApiRetry,
     AssistantMessageComplete,
     Block,
+    ContextCompacted,
     EngineEvent,
     SessionStarted,
     TextDelta,
@@ -96,11 +97,14 @@ def block_of(block: Any) -> Block | None:
 class Translator:
     """Translates one session's SDK messages; holds only the session's identity."""
 
-    __slots__ = ("session_id", "cwd")
+    __slots__ = ("session_id", "cwd", "commands_seen")
 
     def __init__(self, session_id: str, cwd: str) -> None:
         self.session_id = session_id
         self.cwd = cwd
+        # Local command outputs already shown: ``/compact`` hands the kept
+        # ones over again (same uuid, new message id); they are not new.
+        self.commands_seen: set[str] = set()
 
     def translate(self, message: Any, turn: TurnTranslation, *, resumed: bool = False) -> Step:
         """The step for ``message``; updates ``turn`` (the running turn's state).
@@ -168,13 +172,19 @@ class Translator:
         mid = message.message_id
         blocks = tuple(b for b in (block_of(x) for x in message.content) if b is not None)
         top = message.parent_tool_use_id is None
+        command = message.model == "<synthetic>" and not message.error
+        uuid = getattr(message, "uuid", None)
+        if command and uuid:
+            if uuid in self.commands_seen:
+                return step
+            self.commands_seen.add(uuid)
         if top and (mid is None or mid not in turn.streamed):
             # No stream events for this message (the CLI's non-streaming fallback,
             # or a synthetic error message): replay its text as deltas.
             for block in blocks:
                 if block.kind == "text" and block.text:
                     turn.parts.append(block.text)
-                    events.append(TextDelta(sid, block.text, mid, 0, synthetic=True))
+                    events.append(TextDelta(sid, block.text, mid, 0, synthetic=True, command_output=command))
                 elif block.kind == "thinking" and block.text:
                     events.append(ThinkingDelta(sid, block.text, mid, 0, synthetic=True))
                 elif block.kind == "tool_use" and block.tool_use_id:
@@ -224,6 +234,16 @@ class Translator:
                     delay_s=float(delay_ms) / 1000.0,
                     status=data.get("error_status"),
                     error=data.get("error"),
+                )
+            )
+        elif subtype == "compact_boundary":
+            meta = data.get("compact_metadata") or {}
+            step.events.append(
+                ContextCompacted(
+                    self.session_id,
+                    trigger=meta.get("trigger"),
+                    pre_tokens=meta.get("pre_tokens"),
+                    post_tokens=meta.get("post_tokens"),
                 )
             )
         elif subtype == "init":

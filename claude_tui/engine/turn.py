@@ -46,6 +46,23 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
+class TurnCosts:
+    """Each turn's own cost from the CLI's running total (``total_cost_usd``),
+    which counts from zero in every CLI process: the difference from the
+    previous result of the same process (``generation``)."""
+
+    generation: int = -1
+    total: float = 0.0
+
+    def turn_cost(self, generation: int, total: float | None) -> float | None:
+        if total is None:
+            return None
+        before = self.total if generation == self.generation else 0.0
+        self.generation, self.total = generation, total
+        return max(0.0, total - before)
+
+
+@dataclass
 class Turn:
     """One running turn."""
 
@@ -68,16 +85,30 @@ def turn_outcome(turn: Turn, result: Any) -> TurnOutcome:
     return "completed"
 
 
-def completed_event(session_id: str, turn: Turn, outcome: TurnOutcome, result: Any, now: float) -> TurnCompleted:
-    """The ``TurnCompleted`` of ``turn`` (``result`` is the CLI's, or None when it never came)."""
+def input_tokens(usage: dict[str, Any]) -> int | None:
+    """Every input token of a turn's usage: new, written to and read from the prompt cache."""
+    parts = [usage.get(k) for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")]
+    counted = [p for p in parts if isinstance(p, int)]
+    return sum(counted) if counted else None
+
+
+def completed_event(
+    session_id: str, turn: Turn, outcome: TurnOutcome, result: Any, now: float, cost_usd: float | None = None
+) -> TurnCompleted:
+    """The ``TurnCompleted`` of ``turn`` (``result`` is the CLI's, or None when it never came).
+
+    ``cost_usd`` is this turn's own cost: the CLI reports only its process's
+    running total (``TurnCosts`` takes the difference). Tokens are the
+    result's usage, which is the turn's own.
+    """
     usage = (getattr(result, "usage", None) or {}) if result is not None else {}
     return TurnCompleted(
         session_id,
         outcome=outcome,
         duration_s=(result.duration_ms / 1000.0) if result is not None and result.duration_ms else now - turn.started,
-        input_tokens=usage.get("input_tokens"),
+        input_tokens=input_tokens(usage),
         output_tokens=usage.get("output_tokens"),
-        cost_usd=getattr(result, "total_cost_usd", None),
+        cost_usd=cost_usd,
         stop_reason=getattr(result, "stop_reason", None),
         is_error=bool(getattr(result, "is_error", outcome not in ("completed",))),
         partial_text=turn.translation.text,
@@ -107,6 +138,8 @@ class TurnMixin:
     watchdog: KillWatchdog
     _inbox: asyncio.Queue[Any]
     _state: SessionState
+    _costs: TurnCosts
+    _generation: int
     _client: ClaudeSDKClient | None
     _turn: Turn | None
     _pending: deque[Send]
@@ -280,9 +313,24 @@ class TurnMixin:
 
     # -- ending --------------------------------------------------------------------------------------
 
+    def _add_totals(self, event: TurnCompleted) -> None:
+        """The session's cost and tokens so far (this run), for the Session panel."""
+        state = self._state
+        changes: dict[str, Any] = {}
+        if event.cost_usd:
+            changes["cost_usd"] = state.cost_usd + event.cost_usd
+        if event.input_tokens:
+            changes["input_tokens"] = state.input_tokens + event.input_tokens
+        if event.output_tokens:
+            changes["output_tokens"] = state.output_tokens + event.output_tokens
+        if changes:
+            self._update(**changes)
+
     def _finish_turn_event(self, turn: Turn, outcome: TurnOutcome, result: Any = None) -> TurnCompleted:
         """Emit the turn's ``TurnCompleted`` and resolve its ``send`` future."""
-        event = completed_event(self.session_id, turn, outcome, result, asyncio.get_running_loop().time())
+        cost = self._costs.turn_cost(self._generation, getattr(result, "total_cost_usd", None))
+        event = completed_event(self.session_id, turn, outcome, result, asyncio.get_running_loop().time(), cost)
+        self._add_totals(event)
         self._emit(event)
         if turn.future is not None and not turn.future.done():
             turn.future.set_result(event)

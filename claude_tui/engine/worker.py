@@ -73,7 +73,7 @@ from .state import Phase, SessionState
 from .switches import SwitchesMixin
 from .timeouts import INTERRUPT_GRACE_S, TimeoutPolicy
 from .translate import Translator
-from .turn import Turn, TurnMixin
+from .turn import Turn, TurnCosts, TurnMixin
 
 if TYPE_CHECKING:
     from claude_agent_sdk import ClaudeSDKClient
@@ -140,6 +140,7 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin):
         self._pid: int | None = None
         self._reader: asyncio.Task[None] | None = None
         self._generation = 0
+        self._costs = TurnCosts()
         self._turn: Turn | None = None
         self._pending: deque[Send] = deque()
         self._sent_digests: dict[str, str] = {}

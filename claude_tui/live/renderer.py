@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.events import (
     ApiRetry,
     AssistantMessageComplete,
+    ContextCompacted,
     ErrorOccurred,
     PromptSent,
     SessionStarted,
@@ -33,7 +34,7 @@ from ..engine.events import (
 )
 from ..transcript import Block, Message, ToolUse
 from ..widgets.notice import Notice
-from .text import OUTCOME_RETRY, footer_text, outcome_text, recovered_text, retry_text
+from .text import OUTCOME_RETRY, command_output_markdown, compacted_text, footer_text, outcome_text, recovered_text, retry_text
 
 if TYPE_CHECKING:
     from ..widgets.chat_view import ChatView
@@ -122,7 +123,10 @@ class TurnRenderer:
     async def handle(self, event: Any) -> None:
         if isinstance(event, TextDelta):
             stream = await self._ensure_stream()
-            await stream.append_text(event.text, (event.message_id, event.index))
+            text = command_output_markdown(event.text) if event.command_output else event.text
+            await stream.append_text(text, (event.message_id, event.index))
+        elif isinstance(event, ContextCompacted):
+            await self.note(compacted_text(event), "info")
         elif isinstance(event, ThinkingDelta):
             stream = await self._ensure_stream()
             await stream.append_thinking(event.text, (event.message_id, event.index))
@@ -171,6 +175,8 @@ class TurnRenderer:
                 tool_block = stream.tools.get(block.tool_use_id)
                 tool = tool_block.tool if tool_block is not None else ToolUse(block.tool_use_id, block.name or "tool", dict(block.input or {}))
                 message.blocks.append(Block("tool_use", tool=tool))
+            elif block.kind == "text" and event.model == "<synthetic>" and not event.error:
+                message.blocks.append(Block("text", command_output_markdown(block.text)))
             elif block.kind in ("text", "thinking"):
                 message.blocks.append(Block(block.kind, block.text))
 

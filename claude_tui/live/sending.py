@@ -17,6 +17,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from ..widgets.queued_prompt import QueuedPrompt
+from ..words import plural
 from .inbox import TurnDone, deliver
 from .status import show_all, show_status
 from .text import prompt_title
@@ -133,7 +134,7 @@ class Sender:
         prompt.set_text("\n\n".join([*texts, prompt.text] if prompt.text.strip() else texts))
         count = len(texts)
         await live.renderer.note(
-            f"{count} queued prompt{'s' if count != 1 else ''} moved back to the prompt: {why}", "info"
+            f"{plural(count, 'queued prompt')} moved back to the prompt: {why}", "info"
         )
 
     async def _drop_queued(self, live: LiveSession) -> None:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from ..literal import safe_line
+from ..words import plural
 
 if TYPE_CHECKING:
-    from ..engine.events import ApiRetry, ErrorOccurred, TurnCompleted
+    from ..engine.events import ApiRetry, ContextCompacted, ErrorOccurred, TurnCompleted
     from ..engine.permissions import PermissionAnswer, PermissionRequest
     from ..engine.state import SessionState
 
@@ -35,7 +36,9 @@ OUTCOME_RETRY = frozenset({"interrupted", "stalled", "timed_out", "crashed", "er
 
 
 def seconds(value: float) -> str:
-    """``4 s``, ``0.5 s``, ``90 s``, ``2 min 5 s``: a short human duration."""
+    """``4 s``, ``0.5 s``, ``90 s``, ``2 min 5 s``, ``40 ms``: a short human duration."""
+    if value < 0.1:
+        return f"{max(1, round(value * 1000)):.0f} ms" if value > 0 else "0 s"
     if value < 1:
         return f"{value:.1f} s"
     if value < 120:
@@ -95,18 +98,92 @@ def _count(value: int | None) -> str:
     return "?" if value is None else f"{value:,}"
 
 
-def footer_text(turn: TurnCompleted, model: str | None) -> str:
-    """``claude-sonnet-4-5 · 1,234 in · 56 out · $0.0123 · 4.2 s``."""
-    parts: list[str] = []
-    if model and not model.startswith("<"):
-        parts.append(safe_line(model))
-    if turn.input_tokens is not None or turn.output_tokens is not None:
-        parts.append(f"{_count(turn.input_tokens)} in")
-        parts.append(f"{_count(turn.output_tokens)} out")
-    if turn.cost_usd is not None:
-        parts.append(f"${turn.cost_usd:.4f}")
-    parts.append(seconds(max(0.0, turn.duration_s)))
-    return " · ".join(parts)
+def _short_count(value: int | None) -> str:
+    """``980``, ``12.5k``, ``1.2M``: a token count in few cells."""
+    if value is None:
+        return "?"
+    if value < 1000:
+        return str(value)
+    if value < 1_000_000:
+        return f"{value / 1000:.1f}k".replace(".0k", "k")
+    return f"{value / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+def short_model(model: str) -> str:
+    """``sonnet-4-5`` for ``claude-sonnet-4-5-20250929``: the name without maker and date."""
+    name = model.removeprefix("claude-")
+    head, _, tail = name.rpartition("-")
+    return head if tail.isdigit() and len(tail) == 8 else name
+
+
+def footer_variants(
+    model: str | None,
+    *,
+    duration_s: float | None,
+    input_tokens: int | None = None,
+    output_tokens: int | None = None,
+    cost_usd: float | None = None,
+) -> list[str]:
+    """The turn footer, longest first, each shorter one dropping or shortening
+    a field: ``claude-sonnet-4-5 · 1,234 in · 56 out · $0.0123 this turn · 4.2 s``
+    down to ``$0.0123 · 4.2 s``. The widget shows the longest that fits."""
+    named = safe_line(model) if model and not model.startswith("<") else None
+    has_tokens = input_tokens is not None or output_tokens is not None
+    tokens = [f"{_count(input_tokens)} in", f"{_count(output_tokens)} out"] if has_tokens else []
+    short_tokens = [f"{_short_count(input_tokens)} in", f"{_short_count(output_tokens)} out"] if has_tokens else []
+    cost = [f"${cost_usd:.4f} this turn"] if cost_usd is not None else []
+    short_cost = [f"${cost_usd:.4f}"] if cost_usd is not None else []
+    took = [seconds(max(0.0, duration_s))] if duration_s is not None else []
+    model_part = [named] if named else []
+    short_model_part = [short_model(named)] if named else []
+    variants = [
+        model_part + tokens + cost + took,
+        short_model_part + tokens + cost + took,
+        short_model_part + short_tokens + cost + took,
+        short_model_part + short_tokens + short_cost + took,
+        short_tokens + short_cost + took,
+        short_cost + took,
+        took or short_cost,
+    ]
+    texts: list[str] = []
+    for parts in variants:
+        text = " · ".join(parts)
+        if text and text not in texts:
+            texts.append(text)
+    return texts
+
+
+def footer_text(turn: TurnCompleted, model: str | None) -> list[str]:
+    """A live turn's footer variants (see ``footer_variants``): this turn's own
+    tokens, cost and duration, from the CLI's result."""
+    return footer_variants(
+        model,
+        duration_s=turn.duration_s,
+        input_tokens=turn.input_tokens,
+        output_tokens=turn.output_tokens,
+        cost_usd=turn.cost_usd,
+    )
+
+
+def command_output_markdown(text: str) -> str:
+    """A local slash command's output (``/cost``, ``/model``) as Markdown that
+    keeps its lines as the CLI set them (a plain block); output that is
+    Markdown already (``/context``'s headings and tables) stays as it is."""
+    lines = text.splitlines()
+    if any(line.startswith(("#", "|", "```")) for line in lines):
+        return text
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}text\n{text.rstrip()}\n{fence}\n"
+
+
+def compacted_text(event: ContextCompacted) -> str:
+    """``conversation compacted: context 10,828 → 3,415 tokens``."""
+    how = "conversation compacted" if event.trigger == "manual" else "conversation compacted automatically"
+    if event.pre_tokens is None or event.post_tokens is None:
+        return how
+    return f"{how}: context {event.pre_tokens:,} → {event.post_tokens:,} tokens"
 
 
 def clock_time(epoch: float | None) -> str:
@@ -150,7 +227,7 @@ def status_text(
         else:
             base = phase
     if queued:
-        base += f" · {queued} prompt{'s' if queued != 1 else ''} queued"
+        base += f" · {plural(queued, 'prompt')} queued"
     return base
 
 

@@ -128,6 +128,8 @@ class SessionRow:
         values = list(row)
         values[11] = bool(values[11])
         values[12] = bool(values[12])
+        if values[7] == "HEAD":  # stored before the CLI's HEAD was read as no branch
+            values[7] = None
         return cls(*values)
 
     @classmethod

@@ -25,6 +25,12 @@ class SummaryInfo:
     tag: str | None
 
 
+def real_branch(branch: str | None) -> str | None:
+    """A git branch as the CLI recorded it, or None: for a folder that is not
+    a repository (or a detached head) the CLI records ``HEAD``, which is no branch."""
+    return None if not branch or branch == "HEAD" else branch
+
+
 def summary_info(data: dict[str, Any], project_path: str | None = None) -> SummaryInfo | None:
     """Session info from a summary's ``data``; None for a side chain or a
     session with nothing to call it by (the SDK lists neither)."""
@@ -37,7 +43,7 @@ def summary_info(data: dict[str, Any], project_path: str | None = None) -> Summa
     return SummaryInfo(
         custom_title=custom_title,
         first_prompt=first_prompt,
-        git_branch=data.get("git_branch") or None,
+        git_branch=real_branch(data.get("git_branch")),
         cwd=data.get("cwd") or project_path or None,
         tag=data.get("tag") or None,
     )

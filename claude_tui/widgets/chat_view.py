@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 from .. import compat
+from ..words import plural
 
 if TYPE_CHECKING:
     from ..transcript import Message
@@ -209,7 +210,7 @@ class ChatView(VerticalScroll, can_focus=True):
         button.display = self.start > 0 or self._older is not None
         if self.start > 0:
             count = min(self.page, self.start)
-            label = f"↑ load {count} earlier message{'s' if count != 1 else ''} ({self.start} not shown)"
+            label = f"↑ load {plural(count, 'earlier message')} ({self.start} not shown)"
         else:
             label = "↑ load earlier messages"
         button.label = Content(label)

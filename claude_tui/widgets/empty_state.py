@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..literal import safe_line
+from ..words import plural
 
 
 def empty_state_text(
@@ -30,12 +31,12 @@ def empty_state_text(
     if sessions:
         if draft:
             return Content(
-                f"{start}\nOr open one of the {sessions} session{'s' if sessions != 1 else ''} in the sidebar"
+                f"{start}\nOr open {'the session' if sessions == 1 else f'one of the {sessions} sessions'} in the sidebar"
                 f" (tab moves there; type to filter by title and text). {help_key} lists every key."
             )
         return Content.assemble(
             ("Pick a session", "bold"),
-            f"\n\n{sessions} session{'s' if sessions != 1 else ''} in the sidebar."
+            f"\n\n{plural(sessions, 'session')} in the sidebar."
             " Up/Down and Enter open one, or type to filter by title and text.\n"
             f"{new_key} starts a new session, {help_key} lists every key.",
         )
@@ -50,8 +51,8 @@ def empty_state_text(
     if found:
         return Content.assemble(
             *title,
-            f"Found {found} transcript file{'s' if found != 1 else ''} in {where},"
-            " but none holds a conversation yet.\n\n"
+            f"Found {plural(found, 'transcript file')} in {where},"
+            f" but {'it holds no' if found == 1 else 'none holds a'} conversation yet.\n\n"
             + (start if draft else f"{new_key} starts a new session.")
             + f" {help_key} lists every key.",
         )

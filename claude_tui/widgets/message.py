@@ -113,6 +113,19 @@ class MessageView(Vertical):
                     yield Static(literal(block.text), classes="error-text")
                 else:
                     yield reply_markdown(block.text)
+        if message.turn is not None:  # a stored turn's last reply: what the turn took
+            from ..live.text import footer_variants
+            from .turn_footer import TurnFooter
+
+            turn = message.turn
+            yield TurnFooter(
+                footer_variants(
+                    turn.model,
+                    duration_s=turn.duration_s,
+                    input_tokens=turn.input_tokens,
+                    output_tokens=turn.output_tokens,
+                )
+            )
 
     def matches(self, uuid: str) -> bool:
         return uuid == self.message.uuid or uuid in self.message.entry_ids

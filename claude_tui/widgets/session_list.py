@@ -29,6 +29,7 @@ from textual.strip import Strip
 
 from ..literal import safe_line
 from ..timestamps import parse_iso
+from ..words import plural
 from .marker import Marker
 from .session_rows import (
     UNKNOWN_FOLDER,
@@ -218,6 +219,19 @@ class SessionList(ScrollView, can_focus=True):
         elif self.cursor in changed:  # its row moved: the cursor goes with it
             self.cursor = self._find(keep)
         self.refresh()
+
+    def replace_session(self, session: SessionRow) -> bool:
+        """Swap a listed session's data where its row is (a filter's results:
+        the row keeps its place, its counts are the session's latest). False
+        when it is not listed."""
+        index = self._layout.index_of((session.project_key, session.session_id))
+        if index is None:
+            return False
+        self.rows[index] = SessionItem(session)
+        for key in [k for k in self._cache if k[0] == index]:
+            del self._cache[key]
+        self.refresh_lines(self._starts[index], self.rows[index].height)
+        return True
 
     def refresh_markers(self) -> None:
         """Redraw after ``markers`` changed; cheap, only visible lines render again."""
@@ -458,7 +472,7 @@ class SessionList(ScrollView, can_focus=True):
         if session.tag:
             meta.append((_fit(safe_line(" ".join("#" + t for t in session.tag.split())), 30) + " · ", self._style("session-list--pinned")))
         count = session.message_count
-        text = f"{count} msg" + ("" if count == 1 else "s")
+        text = plural(count, "msg")
         if session.git_branch:
             text += " · " + safe_line(session.git_branch)
         used = sum(cell_len(t) for t, _ in meta)

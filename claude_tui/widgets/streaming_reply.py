@@ -28,7 +28,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -349,7 +349,7 @@ class AssistantStream:
             return self._last
         return None
 
-    async def finish(self, message: Message | None = None, *, footer: str | None = None) -> None:
+    async def finish(self, message: Message | None = None, *, footer: str | Sequence[str] | None = None) -> None:
         """End the stream: one full Markdown update per text part, final titles,
         the footer. ``message`` (the reply as a transcript ``Message``) goes to
         ``record``."""

@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.widgets import Collapsible, Static
 
 from ..literal import literal
+from ..words import plural
 
 
 def thinking_title(text: str, live: bool = False) -> str:
     words = len(text.split())
-    return f"Thinking{' …' if live else ''} ({words} word{'s' if words != 1 else ''})"
+    return f"Thinking{' …' if live else ''} ({plural(words, 'word')})"
 
 
 class ThinkingBlock(Collapsible):

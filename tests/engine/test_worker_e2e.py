@@ -419,3 +419,33 @@ async def test_new_session_is_in_the_store_once_the_cli_reports_it(
         await worker.flush(timeout=WAIT_S)
     await worker.close()
     await worker.flush(timeout=WAIT_S)
+
+
+async def test_turn_cost_is_each_turns_own_across_cli_restarts(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    """The CLI reports its process's running total: each TurnCompleted carries
+    the turn's own cost (also after the CLI restarted), the state the session's sum."""
+    for word in ("one", "two", "three"):
+        fake_api.queue_reply(Text(f"reply {word}"))
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    with worker.events() as stream:
+        first = await turn(worker, "first")
+        second = await turn(worker, "second")
+        pid = worker.pid
+        worker.reconnect()
+        await stream.wait_for(lambda e: isinstance(e, StateChanged) and e.state.phase is Phase.CONNECTING, WAIT_S)
+        await wait_phase(stream, worker, Phase.READY)
+        third = await turn(worker, "third")
+        await worker.flush(timeout=WAIT_S)
+    assert worker.pid != pid  # a new CLI process, whose running total began at zero
+    state = worker.state
+    await worker.close()
+
+    costs = [t.cost_usd for t in (first, second, third)]
+    assert all(c and c > 0 for c in costs), costs
+    # Similar prompts cost about the same: the second is not the running total (twice the first).
+    assert second.cost_usd < 1.5 * first.cost_usd  # type: ignore[operator]
+    assert abs(state.cost_usd - sum(costs)) < 1e-9  # type: ignore[arg-type]
+    assert state.input_tokens == sum(t.input_tokens or 0 for t in (first, second, third))
+    assert state.output_tokens == sum(t.output_tokens or 0 for t in (first, second, third))

@@ -111,3 +111,11 @@ def test_status_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_permission_mode_picker(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "permission_mode_picker")
+
+
+def test_footer_at_80_columns(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "footer_at_80_columns")
+
+
+def test_wide_terminal_sidebar(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "wide_terminal_sidebar")

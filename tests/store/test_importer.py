@@ -55,7 +55,7 @@ async def test_imports_real_cli_transcripts(store: SqliteSessionStore, home: Pat
     assert resumed.message_count == 6
     assert resumed.cwd == "/tmp/claude-tui-rec/alpha"
     assert resumed.project_key == "-tmp-claude-tui-rec-alpha"
-    assert resumed.model and resumed.git_branch
+    assert resumed.model and resumed.git_branch is None  # the CLI records HEAD: the folder is no repository
     # Every line of every file landed exactly once.
     for path in (home / "projects").rglob("*.jsonl"):
         key = {"project_key": path.parent.name, "session_id": path.stem}

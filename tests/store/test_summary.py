@@ -70,3 +70,15 @@ def test_the_cases_cover_both_outcomes() -> None:
                for case, entries in CASES.items()}
     assert any(r is None for r in results.values()) and any(r is not None and r.tag for r in results.values())
     assert any(r is not None and r.custom_title for r in results.values())
+
+
+def test_head_is_no_branch() -> None:
+    """The CLI records ``HEAD`` for a folder that is not a git repository: no branch is shown."""
+    from claude_tui.store.metadata import SessionRow
+
+    data = {"first_prompt": "hi", "first_prompt_locked": True, "git_branch": "HEAD", "cwd": CWD}
+    info = summary_info(data, CWD)
+    assert info is not None and info.git_branch is None
+    assert summary_info({**data, "git_branch": "main"}, CWD).git_branch == "main"  # type: ignore[union-attr]
+    row = ("s", PK, CWD, "t", None, None, None, "HEAD", None, None, 1, 0, 0, None, None, "t")
+    assert SessionRow.from_row(row).git_branch is None

@@ -292,11 +292,11 @@ async def settle(pilot: Any) -> None:
 
 
 @asynccontextmanager
-async def browsing(tmp_path: Path) -> AsyncIterator[tuple[Any, Any]]:
-    """The app at 120x36 over the browse store (``browse_transcripts``), started and settled."""
+async def browsing(tmp_path: Path, size: tuple[int, int] = (120, 36)) -> AsyncIterator[tuple[Any, Any]]:
+    """The app at 120x36 (or ``size``) over the browse store (``browse_transcripts``), started and settled."""
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         yield app, pilot
 

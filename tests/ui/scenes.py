@@ -348,6 +348,24 @@ async def permission_mode_picker(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def footer_at_80_columns(pilot: Any) -> None:
+    """A finished turn with big numbers in a narrow chat: the footer drops and
+    shortens fields to fit (never clipped mid-word)."""
+    from claude_tui.engine.events import SessionStarted, TextDelta
+
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "summarise the checkout module")
+    await feed(pilot, FLAKY, SessionStarted(FLAKY[1], SHOP, "claude-sonnet-4-5-20250929", "2.1.0", True))
+    text = "The checkout module totals the cart, applies discounts and charges the card."
+    await feed(
+        pilot, FLAKY,
+        *deltas(TextDelta, FLAKY, text),
+        done := turn_end(FLAKY, "completed", text, input_tokens=1_234_567, output_tokens=5_678, cost_usd=1.2345, duration_s=83.0),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+
+
 @dataclass
 class Scene:
     size: tuple[int, int]
@@ -392,4 +410,6 @@ SCENES: dict[str, Scene] = {
     "permission_needed_in_background": Scene(WIDE, steps=[permission_needed_in_background]),
     "status_reconnecting": Scene(WIDE, steps=[status_reconnecting]),
     "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
+    "footer_at_80_columns": Scene(NARROW, steps=[footer_at_80_columns]),
+    "wide_terminal_sidebar": Scene((200, 50), steps=[all_markers]),
 }

@@ -224,3 +224,29 @@ async def test_loading_earlier_in_a_closing_view_is_harmless() -> None:
         await pilot.pause()
         assert await chat.load_earlier() == 0
         assert app.is_running
+
+
+async def test_a_stored_turn_gets_its_footer_from_the_transcript() -> None:
+    """A reopened session's turns show model, tokens and time from the stored
+    usage (summed over every API call of the turn, tool loops included)."""
+    import json
+
+    from claude_tui.widgets.turn_footer import TurnFooter
+
+    path = Path(__file__).resolve().parents[1] / "data/claude_home/projects/-tmp-claude-tui-rec-beta/15f6b29a-d012-53ae-b750-d2ecff3c4479.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    messages = conversation(entries)
+    calls = {e["message"]["id"]: e["message"]["usage"] for e in entries if e.get("type") == "assistant"}
+    turns = [m.turn for m in messages if m.turn is not None]
+    assert len(turns) == 1 and [m.role for m in messages].count("user") == 1
+    assert len(calls) > 1  # a tool loop: several API calls in the one turn
+    assert turns[0].output_tokens == sum(u["output_tokens"] for u in calls.values())
+    assert turns[0].model == "claude-opus-5-5" and turns[0].duration_s is not None
+    app = ChatApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.query_one(ChatView)
+        await chat.load(messages)
+        await pilot.pause()
+        [footer] = chat.query(TurnFooter)
+        assert footer.text.startswith(f"claude-opus-5-5 · {turns[0].input_tokens:,} in · {turns[0].output_tokens:,} out · ")
+        assert "$" not in footer.text  # the transcript holds no cost

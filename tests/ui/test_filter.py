@@ -78,3 +78,20 @@ async def test_full_text_hit_opens_session_at_the_message(tmp_path: Path) -> Non
         # ... and it is on screen.
         await wait_until(pilot, lambda: chat.region.overlaps(marked[0].region), what="hit visible")
         assert "Answer 3: item 3 is fine. unicorn" in "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+
+async def test_filtered_row_shows_the_sessions_latest_counts(tmp_path: Path) -> None:
+    """A session saved while the filter is on keeps its place there, but its
+    line counts the session's messages (not what they were when found)."""
+    from dataclasses import replace
+
+    async with browsing(tmp_path) as (app, pilot):
+        app.session_list.focus()
+        await pilot.press(*"cart")
+        await wait_until(pilot, lambda: app.filter_done == "cart", what="filter")
+        [item] = [r for r in app.session_list.rows if isinstance(r, SessionItem)]
+        app._put_row(replace(item.session, message_count=23))  # a turn was saved
+        await pilot.pause()
+        [item] = [r for r in app.session_list.rows if isinstance(r, SessionItem)]
+        assert item.session.message_count == 23
+        await wait_until(pilot, lambda: "23 msgs" in "\n".join(s.text for s in app.screen._compositor.render_strips()), what="drawn")

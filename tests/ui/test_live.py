@@ -578,3 +578,35 @@ async def test_a_failure_handling_one_event_is_reported_once_and_the_pane_can_se
         assert last_user_text(fake_api.message_requests[-1]) == "second try"
         assert "the second one went out" in screen_text(app)
         assert len(reported) == 1
+
+
+async def test_slash_command_output_keeps_its_lines_and_compact_says_what_it_did(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]
+) -> None:
+    """The CLI's own commands through the real CLI: ``/cost`` shows its lines as
+    the CLI set them (not one paragraph); ``/compact`` says how much it compacted
+    and does not show earlier command output again."""
+    app = live_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        view = app.current_view
+        await send(pilot, "hello")
+        await turn_done(pilot)
+        await send(pilot, "/cost")
+        await turn_done(pilot)
+        pane = app.pane_for_view(view)
+        cost_reply = pane.query(StreamingReply).last()
+        fences = cost_reply.query("MarkdownFence")
+        assert len(fences) == 1
+        code = str(fences.first().code)
+        assert "Estimated cost:" in code and "\nTotal duration (API):" in code  # one line each
+        assert "Estimated cost:" in screen_text(app)
+        before = len(pane.query(StreamingReply))
+        await send(pilot, "/compact")
+        await turn_done(pilot)
+        replies = pane.query(StreamingReply)
+        assert len(replies) == before + 1
+        compact = replies.last()
+        notices = [str(n.text) for n in compact.query(Notice)]
+        assert any(t.startswith("conversation compacted: context ") and " → " in t for t in notices), notices
+        assert "Estimated cost" not in streamed(compact)  # the kept /cost output is not shown again

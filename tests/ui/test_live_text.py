@@ -26,9 +26,24 @@ def test_outcome_text_says_how_a_turn_ended() -> None:
 
 def test_footer_and_durations() -> None:
     turn = TurnCompleted("s", "completed", 4.25, input_tokens=1234, output_tokens=56, cost_usd=0.01234)
-    assert footer_text(turn, "claude-sonnet-4-5") == "claude-sonnet-4-5 · 1,234 in · 56 out · $0.0123 · 4.2 s"
-    assert footer_text(TurnCompleted("s", "error", 13.0), "<synthetic>") == "13 s"
-    assert [seconds(x) for x in (0.25, 4.0, 64.0, 125.0)] == ["0.2 s", "4 s", "64 s", "2 min 5 s"]
+    assert footer_text(turn, "claude-sonnet-4-5")[0] == "claude-sonnet-4-5 · 1,234 in · 56 out · $0.0123 this turn · 4.2 s"
+    assert footer_text(TurnCompleted("s", "error", 13.0), "<synthetic>") == ["13 s"]
+    assert [seconds(x) for x in (0.25, 4.0, 64.0, 125.0, 0.018)] == ["0.2 s", "4 s", "64 s", "2 min 5 s", "18 ms"]
+
+
+def test_footer_fits_by_dropping_whole_fields() -> None:
+    """At 80 columns the chat is about 40 wide: the footer is shortened, never cut mid-word."""
+    from claude_tui.widgets.turn_footer import fit_words
+
+    turn = TurnCompleted("s", "completed", 0.93, input_tokens=1_234_567, output_tokens=5_678, cost_usd=1.2345)
+    variants = footer_text(turn, "claude-sonnet-4-5-20250929")
+    assert variants[0] == "claude-sonnet-4-5-20250929 · 1,234,567 in · 5,678 out · $1.2345 this turn · 0.9 s"
+    for width in range(1, 90):
+        shown = fit_words(variants, width)
+        assert len(shown) <= width
+        assert shown == "" or shown in variants or any(v.startswith(shown + " · ") for v in variants)
+    assert fit_words(variants, 40) == "1.2M in · 5.7k out · $1.2345 · 0.9 s"
+    assert fit_words(variants, 50) == "sonnet-4-5 · 1.2M in · 5.7k out · $1.2345 · 0.9 s"
 
 
 def test_status_text_for_each_phase() -> None:
