@@ -111,3 +111,7 @@ def test_status_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_permission_mode_picker(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "permission_mode_picker")
+
+
+def test_not_logged_in_first_run(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "not_logged_in_first_run")

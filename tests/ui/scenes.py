@@ -338,6 +338,16 @@ async def permission_mode_picker(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def not_logged_in(pilot: Any) -> None:
+    """What Claude Code answers to ``auth status --json`` with no credentials (recorded),
+    as the app's check after the first frame would hand it over."""
+    from claude_tui.engine.auth import parse_status
+
+    recorded = '{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}'
+    await pilot.app.login.apply(parse_status(recorded))
+    await wait_until(pilot, lambda: pilot.app.login.notice is not None, what="the login banner")
+
+
 @dataclass
 class Scene:
     size: tuple[int, int]
@@ -382,4 +392,5 @@ SCENES: dict[str, Scene] = {
     "permission_needed_in_background": Scene(WIDE, steps=[permission_needed_in_background]),
     "status_reconnecting": Scene(WIDE, steps=[status_reconnecting]),
     "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
+    "not_logged_in_first_run": Scene(WIDE, browse=False, steps=[not_logged_in]),
 }
