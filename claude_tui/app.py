@@ -386,6 +386,10 @@ class ClaudeTUI(App[None]):
             self.views.retitle(view, row.display_title)
         self._put_row(row)
 
+    def auth_failed(self, view: OpenView, prompt: str, *, first: bool) -> None:
+        """A send failed for want of credentials: login.py keeps the prompt, not the session."""
+        self.run_worker(self.login.turn_failed(view, prompt, first=first), group="auth", exit_on_error=False)
+
     def _put_row(self, row: SessionRow) -> None:
         """List ``row`` (new, or in place of the row of its session) and redraw that row."""
         from .store.metadata import session_order

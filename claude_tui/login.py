@@ -16,6 +16,7 @@ environment). No key is read, stored or printed here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import subprocess
@@ -133,6 +134,50 @@ class Login:
         if view is not None and self.app.screen is self.app.screen_stack[0]:
             self.app.pane_for_view(view).prompt.focus()
 
+    # -- a send that failed for want of credentials -------------------------------------------
+
+    async def turn_failed(self, view: Any, prompt: str, *, first: bool) -> None:
+        """The prompt goes back into a prompt box; a draft's first attempt is not kept.
+
+        Claude Code wrote the failed attempt to its transcript and the engine
+        stored it: for a new session whose only turn this was, both go, and a
+        fresh draft in the same folder takes the prompt (Enter sends it).
+        """
+        self.held = True
+        if first and view.key is not None and view in self.app.open_views:
+            view = await self._forget(view)
+        await self.recheck()
+        if view is None or view not in self.app.open_views:
+            return
+        box = self.app.pane_for_view(view).prompt
+        if prompt.strip() and prompt.strip() not in box.text:
+            box.set_text(prompt + (("\n\n" + box.text) if box.text.strip() else ""))
+        self._focus_prompt()
+
+    async def _forget(self, view: Any) -> Any:
+        """Close ``view``'s session and delete what was stored of it; a new draft in its folder."""
+        app = self.app
+        live = app.live.session_of(view)
+        cwd = live.cwd if live is not None else app.cwd
+        worker = live.worker if live is not None else None
+        manager = app.live.manager
+        project_key, session_id = view.key
+        transcript = worker.transcript_path if worker is not None else None
+        if worker is not None and manager is not None:
+            await manager.close_session(worker.session_id)  # its last save is done after this
+        await app.views.close(view)
+        if app.store is not None:
+            await app.store.delete_session(project_key, session_id)
+        if transcript is not None:
+            await asyncio.to_thread(_remove_transcript, transcript)
+        await app._reload_sessions()
+        await app.action_new_draft()
+        draft = app.current_view
+        if draft is not None and cwd != app.cwd:
+            await app.live.change_directory(draft, cwd)
+        log.info("session %s failed for want of credentials before its first reply: not kept", session_id)
+        return draft
+
     # -- actions ------------------------------------------------------------------------------
 
     async def log_in(self) -> None:
@@ -173,6 +218,14 @@ class Login:
         worker = live.worker if live is not None else None
         if worker is not None:
             worker.reconnect()
+
+
+def _remove_transcript(path: Path) -> None:
+    """Claude Code's local transcript of a session not kept (and its side folder, if any)."""
+    import shutil
+
+    path.unlink(missing_ok=True)
+    shutil.rmtree(path.with_suffix(""), ignore_errors=True)
 
 
 def _run_in_terminal(argv: list[str], env: dict[str, Any]) -> int | None:

@@ -54,6 +54,7 @@ class Sender:
         if worker is None or manager is None:
             await live.renderer.note("not sent: the session engine is not running", "error")
             return
+        live.first_send = live.view.key is None
         if live.view.key is None:
             self.host.became_session(live.view, (worker.project_key, worker.session_id), prompt_title(text), live.cwd)
             live.pane.set_intro(None)
@@ -79,6 +80,8 @@ class Sender:
     async def turn_done(self, live: LiveSession, result: TurnCompleted | None) -> None:
         live.busy = False
         live.turn = None
+        if result is not None and failed_for_auth(result):
+            self.host.auth_failed(live.view, live.last_prompt or "", first=live.first_send)
         if result is None:
             reason = live.state.last_error if live.state is not None and live.state.last_error else None
             await live.renderer.note("not sent" + (f": {reason}" if reason else ""), "error", retry=bool(live.last_prompt))
@@ -147,4 +150,11 @@ class Sender:
         show_status(self.host, live)
 
 
-__all__ = ["CUT_SHORT", "Sender"]
+def failed_for_auth(result: TurnCompleted) -> bool:
+    """The turn ended because Claude could not be reached with these credentials."""
+    from ..engine.errors import api_failure
+
+    return result.outcome == "error" and api_failure(result.api_error_status, result.result_text).kind == "auth"
+
+
+__all__ = ["CUT_SHORT", "Sender", "failed_for_auth"]

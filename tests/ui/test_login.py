@@ -158,3 +158,42 @@ async def test_log_in_where_the_app_cannot_suspend_says_so(
         await run_palette_command(pilot, "Log in to Claude")
         await wait_until(pilot, lambda: any(n.message == UNSUPPORTED for n in app._notifications), what="the notice")
         assert app.login.logged_out
+
+
+async def test_a_send_that_fails_for_auth_is_not_kept_and_its_prompt_comes_back(
+    no_key: CliEnv, fake_api: FakeAnthropicAPI, live_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not asked beforehand (as when the CLI could not answer): the send goes out and fails.
+    app = live_app(check_login=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        first = app.current_view
+        await pilot.press(*"hello there")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: first.key is not None, timeout=WAIT_S, what="the draft became a session")
+        key = first.key
+        await wait_until(
+            pilot, lambda: first not in app.open_views and app.current_view is not None, timeout=WAIT_S,
+            what="the failed session closed",
+        )
+        view = app.current_view
+        pane = app.pane_for_view(view)
+        await wait_until(pilot, lambda: pane.prompt.text == "hello there", timeout=WAIT_S, what="the prompt back")
+        await checked(pilot)
+        assert view.key is None and len(app.open_views) == 1  # a draft again, in the same folder
+        assert app.live.session_of(view).cwd == no_key.cwd
+        assert await app.store.session(*key) is None and app.all_sessions() == []
+        assert stored_transcripts(no_key) == []
+        await wait_until(pilot, lambda: "your prompt was not sent" in screen_text(app), what="the banner")
+
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
+        await run_palette_command(pilot, "Reconnect now")
+        await checked(pilot, 2)
+        assert app.focused is pane.prompt
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: any(last_user_text(r) == "hello there" for r in fake_api.message_requests),
+            timeout=WAIT_S,
+            what="the prompt reached the API",
+        )
