@@ -80,8 +80,12 @@ class Sender:
     async def turn_done(self, live: LiveSession, result: TurnCompleted | None) -> None:
         live.busy = False
         live.turn = None
-        if result is not None and failed_for_auth(result):
-            self.host.auth_failed(live.view, live.last_prompt or "", first=live.first_send)
+        if result is not None and failed_for_auth(result):  # the prompts go back (login.py)
+            texts = [t for t in [live.last_prompt, *(w.text for w in live.queued)] if t]
+            await self._drop_queued(live)
+            self.host.auth_failed(live.view, "\n\n".join(texts), first=live.first_send)
+            show_all(self.host, live)
+            return
         if result is None:
             reason = live.state.last_error if live.state is not None and live.state.last_error else None
             await live.renderer.note("not sent" + (f": {reason}" if reason else ""), "error", retry=bool(live.last_prompt))
