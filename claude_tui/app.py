@@ -61,6 +61,7 @@ from .config import LoadedSettings, save_settings
 from .sidebar_width import SidebarSizer
 from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, finished_notice, progress_label, run_import
 from .literal import safe_line
+from .login import Login
 from .live.controller import LiveController, draft_intro_text
 from .paths import styles_dir
 from .screens.help import HelpScreen
@@ -71,6 +72,7 @@ from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
 from .widgets.chat_view import ChatView
 from .widgets.empty_state import EmptyState, empty_state_text
+from .widgets.login_notice import LoginNotice
 from .widgets.marker import Marker
 from .widgets.notice import Notice
 from .widgets.prompt import PromptArea
@@ -117,11 +119,13 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         cwd: Path | None = None,
         engine_env: dict[str, str] | None = None,
         style_cache: Path | None = None,
+        check_login: bool = True,
     ) -> None:
         """``cwd`` is where new sessions start (default: the current directory);
         ``engine_env`` is added to every Claude Code CLI's environment;
         ``style_cache`` is a folder where parsed styles are kept between runs
         (see css_cache; None: parse every time);
+        ``check_login``: ask Claude Code whether it is logged in after the first frame (login.py);
         ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
         super().__init__()
         self.db_path = Path(db_path)
@@ -146,6 +150,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
+        self.login = Login(self, check=check_login)
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -255,6 +260,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     async def _startup(self) -> None:
         from .store import SqliteSessionStore, StoreError
 
+        self.login.after_first_frame()  # is Claude reachable? (login.py; its own worker)
         try:
             self.store = await SqliteSessionStore.open(self.db_path)
         except (StoreError, OSError) as exc:
@@ -403,6 +409,10 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if view is not None and row.display_title != view.title:
             self.views.retitle(view, row.display_title)
         self._put_row(row)
+
+    def auth_failed(self, view: OpenView, prompt: str, *, first: bool) -> None:
+        """A send failed for want of credentials: login.py keeps the prompt, not the session."""
+        self.run_worker(self.login.turn_failed(view, prompt, first=first), group="auth", exit_on_error=False)
 
     def _put_row(self, row: SessionRow) -> None:
         """List ``row`` (new, or in place of the row of its session) and redraw that row."""
@@ -607,6 +617,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
         view = self.views.of_widget(event.prompt)
+        if view is not None and self.login.holds(event.text):
+            return  # not logged in: the prompt stays in its box (login.py)
         if view is not None and self.live.submit(view, event.text):
             event.prompt.clear()
 
@@ -857,10 +869,22 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield SystemCommand("Log in to Claude", "Run Claude Code's own login in this terminal", self.action_login)
+        yield SystemCommand("Reconnect now", "Ask about the login again and reconnect this session", self.action_reconnect)
         yield SystemCommand("Widen sidebar", "More room for session titles (kept in the config)", self.action_widen_sidebar)
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
         yield from super().get_system_commands(screen)
+
+    async def action_login(self) -> None:
+        await self.login.log_in()
+
+    async def action_reconnect(self) -> None:
+        await self.login.reconnect()
+
+    @on(LoginNotice.LoginPressed)
+    async def _login_pressed(self) -> None:
+        await self.login.log_in()
 
     # -- theme and keymap ---------------------------------------------------------------------
 

@@ -55,6 +55,11 @@ environment:
 log file: {log_file}
   errors and warnings ([ui] log_level in the config); everything with --debug
 
+Claude Code by hand: its CLI is inside claude-agent-sdk, not on PATH.
+  claude-tui claude ARGS...   runs it with ARGS (e.g. `claude-tui claude auth login`,
+                              `claude-tui claude auth status`); its exit status is ours
+  claude-tui --where          prints the CLI, database, config, log and Claude config dir
+
 exit status: 0 ok, 1 runtime failure, 2 bad input (unknown session, bad
 file, bad option).
 """
@@ -86,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
+    parser.add_argument(
+        "--where", action="store_true",
+        help="print where the Claude Code CLI, database, config, log and Claude config dir are",
+    )
     _global_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -125,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-local", action="store_true",
         help="keep Claude Code's own transcript file in ~/.claude",
     )
+
+    p = sub.add_parser(
+        "claude", help="run Claude Code's own CLI (the one the sessions use) with the arguments after it",
+        description="Run Claude Code's CLI with ARGS, e.g. `claude-tui claude auth login`.",
+    )
+    p.add_argument("claude_args", nargs=argparse.REMAINDER, metavar="ARGS")
 
     p = add("rename", "set a session's title")
     p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
@@ -395,17 +410,40 @@ def _start_logging(loaded: LoadedSettings, debug: bool, command: str) -> None:
         logging.getLogger("claude_tui").info("claude-tui %s: %s (pid %d)", __version__, command, os.getpid())
 
 
+def _claude(args: list[str]) -> int:
+    """``claude-tui claude ARGS``: the sessions' CLI run by hand."""
+    from .cli_claude import run_claude, session_cli
+
+    try:
+        loaded = _load_config(None)
+    except CliError as exc:
+        _fail(str(exc), exc.code)
+    return run_claude(session_cli(loaded.settings.claude.cli_path), args)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     print(f"claude-tui: {message}", file=sys.stderr)
     raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["claude"]:  # everything after it is Claude Code's, even --help
+        return _claude(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         loaded = _load_config(args.config)
         ctx = Context(args, paths.db_path(args.db, loaded.settings.store.db), loaded)
         command = args.command or "tui"
+        if args.where:
+            from .cli_claude import session_cli, where_lines
+
+            config_file, _ = paths.config_path(args.config)
+            cli = session_cli(loaded.settings.claude.cli_path)
+            print("\n".join(where_lines(cli=cli, db=ctx.db_path, config=config_file)))
+            return EXIT_OK
+        if command == "claude":
+            return _claude(list(args.claude_args))
         _start_logging(loaded, args.debug, command)
         if command in ("tui", "resume"):
             resume = asyncio.run(_resume_target(ctx)) if command == "resume" else None

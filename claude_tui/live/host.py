@@ -85,6 +85,10 @@ class LiveHost(Protocol):
         """The engine saved session ``key``: read its row again."""
         ...
 
+    def auth_failed(self, view: LiveView, prompt: str, *, first: bool) -> None:
+        """``prompt`` failed for want of credentials (``first``: it was the draft's first send)."""
+        ...
+
     # -- the app's own services ---------------------------------------------------------
 
     def refresh_bindings(self) -> None: ...

@@ -55,6 +55,7 @@ class Sender:
         if worker is None or manager is None:
             await live.renderer.note("not sent: the session engine is not running", "error")
             return
+        live.first_send = live.view.key is None
         if live.view.key is None:
             self.host.became_session(live.view, (worker.project_key, worker.session_id), prompt_title(text), live.cwd)
             live.pane.set_intro(None)
@@ -80,6 +81,12 @@ class Sender:
     async def turn_done(self, live: LiveSession, result: TurnCompleted | None) -> None:
         live.busy = False
         live.turn = None
+        if result is not None and failed_for_auth(result):  # the prompts go back (login.py)
+            texts = [t for t in [live.last_prompt, *(w.text for w in live.queued)] if t]
+            await self._drop_queued(live)
+            self.host.auth_failed(live.view, "\n\n".join(texts), first=live.first_send)
+            show_all(self.host, live)
+            return
         if result is None:
             reason = live.state.last_error if live.state is not None and live.state.last_error else None
             await live.renderer.note("not sent" + (f": {reason}" if reason else ""), "error", retry=bool(live.last_prompt))
@@ -148,4 +155,11 @@ class Sender:
         show_status(self.host, live)
 
 
-__all__ = ["CUT_SHORT", "Sender"]
+def failed_for_auth(result: TurnCompleted) -> bool:
+    """The turn ended because Claude could not be reached with these credentials."""
+    from ..engine.errors import api_failure
+
+    return result.outcome == "error" and api_failure(result.api_error_status, result.result_text).kind == "auth"
+
+
+__all__ = ["CUT_SHORT", "Sender", "failed_for_auth"]

@@ -43,6 +43,7 @@ class LiveSession:
     sent: bool = False  # at least one prompt went out from this pane
     queued: list[QueuedPrompt] = field(default_factory=list)
     last_prompt: str | None = None
+    first_send: bool = False  # the running (or last) send made this draft a session
     retry_prompt: str | None = None  # offered after a failed or cut-short turn
     failed: bool = False
     unread: bool = False

@@ -119,3 +119,7 @@ def test_footer_at_80_columns(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_wide_terminal_sidebar(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "wide_terminal_sidebar")
+
+
+def test_not_logged_in_first_run(snap_compare: Any, tmp_path: Path) -> None:
+    assert _check(snap_compare, tmp_path, "not_logged_in_first_run")

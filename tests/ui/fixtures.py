@@ -254,6 +254,7 @@ def make_app(
     if keymap:
         settings.keymap = dict(keymap)
     config_path = tmp_path / "config.toml"
+    kwargs.setdefault("check_login", False)  # screens must not depend on this machine's login
     app = ClaudeTUI(
         db_path=tmp_path / "sessions.db",
         loaded=LoadedSettings(settings, config_path, []),

@@ -366,6 +366,16 @@ async def footer_at_80_columns(pilot: Any) -> None:
     await turn_done(pilot, FLAKY, done)
 
 
+async def not_logged_in(pilot: Any) -> None:
+    """What Claude Code answers to ``auth status --json`` with no credentials (recorded),
+    as the app's check after the first frame would hand it over."""
+    from claude_tui.engine.auth import parse_status
+
+    recorded = '{"loggedIn": false, "authMethod": "none", "apiProvider": "firstParty"}'
+    await pilot.app.login.apply(parse_status(recorded))
+    await wait_until(pilot, lambda: pilot.app.login.notice is not None, what="the login banner")
+
+
 @dataclass
 class Scene:
     size: tuple[int, int]
@@ -412,4 +422,5 @@ SCENES: dict[str, Scene] = {
     "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
     "footer_at_80_columns": Scene(NARROW, steps=[footer_at_80_columns]),
     "wide_terminal_sidebar": Scene((200, 50), steps=[all_markers]),
+    "not_logged_in_first_run": Scene(WIDE, browse=False, steps=[not_logged_in]),
 }
