@@ -20,6 +20,12 @@ def iso_utc(value: Any) -> str | None:
     """Normalise an entry timestamp to ISO 8601 UTC with milliseconds, or None."""
     if not isinstance(value, str) or not value:
         return None
+    if len(value) == 24 and value[-1] == "Z" and value[10] == "T" and value[19] == "." and value[0] != "0":
+        try:  # already the normal form (as Claude Code writes it): only check it
+            datetime.fromisoformat(value[:-1])
+        except ValueError:
+            return None
+        return value
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
