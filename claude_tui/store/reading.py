@@ -132,8 +132,9 @@ def scan(projects: Path, errors: list[str]) -> list[tuple[Path, os.stat_result |
 
 
 def plan(transcripts: list[Transcript], states: dict[str, ImportState], skip: set[str]) -> list[Job | None]:
-    """For each transcript, the job to read it, or None if it is unchanged since
-    its bookmark (size, mtime, inode) or its session was deleted in claude-tui."""
+    """For each transcript, the job to read it, or None if it was read to its end
+    and is unchanged since (size, mtime, inode), or its session was deleted in
+    claude-tui."""
     jobs: list[Job | None] = []
     for transcript in transcripts:
         if transcript.key["session_id"] in skip:
@@ -146,8 +147,11 @@ def plan(transcripts: list[Transcript], states: dict[str, ImportState], skip: se
             except OSError:
                 st = None
         state = states.get(str(transcript.path))
-        if st is not None and state is not None and (st.st_size, st.st_mtime_ns, st.st_ino) == (
-            state.size, state.mtime_ns, state.inode
+        if (
+            st is not None
+            and state is not None
+            and (st.st_size, st.st_mtime_ns, st.st_ino) == (state.size, state.mtime_ns, state.inode)
+            and state.offset >= state.size  # else stopped part way (a quit, a crash, a half line)
         ):
             jobs.append(None)
             continue
@@ -195,8 +199,9 @@ class Reader:
             self._open.handle.close()
             self._open = None
 
-    def next_batch(self, max_bytes: int = BATCH_BYTES, max_files: int = BATCH_FILES) -> list[FileRead]:
+    def next_batch(self) -> list[FileRead]:
         """The next files (or parts of a file): empty when all are read."""
+        max_bytes, max_files = BATCH_BYTES, BATCH_FILES
         batch: list[FileRead] = []
         size = 0
         while size < max_bytes and len(batch) < max_files:
