@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from .codec import CodecError
+from .codec import CodecError, uuid_text
 from .metadata import DISPLAY_TITLE_SQL, SessionRow
 from .search import fts_query, snippet
 
@@ -241,11 +241,17 @@ class AppData:
             " WHERE f.message_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?",
             (match, limit),
         )
-        try:
-            return [SearchHit(*row[:4], self._snippet(row[4], text, prefix)) for row in rows]
-        except CodecError:
-            await self._load_dictionaries()  # another process trained one since
-            return [SearchHit(*row[:4], self._snippet(row[4], text, prefix)) for row in rows]
+        for attempt in range(2):
+            try:
+                return [
+                    SearchHit(sid, pk, entry_id, uuid_text(uuid), self._snippet(data, text, prefix))
+                    for sid, pk, entry_id, uuid, data in rows
+                ]
+            except CodecError:
+                if attempt:
+                    raise
+                await self._load_dictionaries()  # another process trained one since
+        return []
 
     def _snippet(self, data: Any, text: str, prefix: bool) -> str:
         from .lines import stored_entry

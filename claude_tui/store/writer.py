@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import lines
-from .codec import EntryCodec, train
+from .codec import EntryCodec, train, uuid_key, uuid_text
 from .metadata import MetadataFold, derive_title
 from .summary import summary_info
 from .text import searchable_text
@@ -151,12 +151,11 @@ class Writer:
         rows = []
         fts = []
         for entry_id, (entry, blob, text) in enumerate(fresh, start=first):
-            uuid = entry.get("uuid")
-            rows.append((entry_id, tid, uuid if type(uuid) is str else None, str(entry.get("type", "")), blob))
+            rows.append((entry_id, tid, uuid_key(entry.get("uuid")), blob))
             if text:
                 fts.append((entry_id, text))
         self.conn.executemany(
-            "INSERT INTO entries (id, transcript_id, uuid, type, data) VALUES (?, ?, ?, ?, ?)", rows
+            "INSERT INTO entries (id, transcript_id, uuid, data) VALUES (?, ?, ?, ?)", rows
         )
         if fts:
             self.conn.executemany("INSERT INTO message_fts (rowid, text) VALUES (?, ?)", fts)
@@ -175,10 +174,10 @@ class Writer:
         if stored:
             uuids = [item[0]["uuid"] for item in items if isinstance(item[0].get("uuid"), str)]
             for start in range(0, len(uuids), 500):
-                chunk = uuids[start : start + 500]
+                chunk = [uuid_key(u) for u in uuids[start : start + 500]]
                 marks = ",".join("?" * len(chunk))
                 seen.update(
-                    r[0]
+                    uuid_text(r[0])  # type: ignore[misc]
                     for r in self.conn.execute(
                         f"SELECT uuid FROM entries WHERE transcript_id=? AND uuid IN ({marks})",
                         (tid, *chunk),

@@ -44,8 +44,8 @@ async def dump(path: Path) -> dict[str, Any]:
         for pk, sid, sub, tid in await store._rows(
             "SELECT project_key, session_id, subpath, id FROM transcripts ORDER BY 1, 2, 3"
         ):
-            rows = await store._rows("SELECT uuid, type, data FROM entries WHERE transcript_id=? ORDER BY id", (tid,))
-            entries.append((pk, sid, sub, [(u, t, store.codec.decode(d)) for u, t, d in rows]))
+            rows = await store._rows("SELECT uuid, data FROM entries WHERE transcript_id=? ORDER BY id", (tid,))
+            entries.append((pk, sid, sub, [(u, store.codec.decode(d)) for u, d in rows]))
         sessions = await store._rows("SELECT * FROM sessions ORDER BY project_key, session_id")
         summaries = await store._rows("SELECT project_key, session_id, data FROM summaries ORDER BY 1, 2")
         indexed = await store._rows(

@@ -5,6 +5,9 @@
 - The full-text index is contentless: it kept a second copy of every
   message's text. Search snippets are computed from the hit's entry, and a
   row is deleted with the text recomputed from its entry.
+- An entry's uuid, when it is a canonical UUID, is stored as its 16 bytes
+  (``codec.uuid_key``), and ``entries.type`` (read from the line when
+  needed) is dropped.
 - ``store_meta`` holds the newest entry id ever given (ids are never reused)
   and this upgrade's bookmark.
 
@@ -20,13 +23,14 @@ space back to the file system.
 from __future__ import annotations
 
 import asyncio
+import random
 import sqlite3
 from typing import Any
 
 import aiosqlite
 
 from .. import lines
-from ..codec import TRAIN_MAX_BYTES, EntryCodec, train
+from ..codec import TRAIN_MAX_BYTES, EntryCodec, train, uuid_key
 from . import UpgradeCallback, UpgradeProgress
 
 VERSION = 4
@@ -60,19 +64,22 @@ async def upgrade(conn: aiosqlite.Connection) -> None:
     async with conn.execute("SELECT min(id), max(id) FROM entries") as cur:
         low, top = await cur.fetchone()  # type: ignore[misc]
     if top is None:
+        await conn.execute("ALTER TABLE entries DROP COLUMN type")
         return
-    step = max(1, (top - low + 1) // SAMPLE_LINES)
+    # Entries at random: every n-th would pick one kind of line (turns repeat
+    # the same kinds in the same order).
+    ids = sorted(random.Random(4).sample(range(low, top + 1), min(SAMPLE_LINES, top - low + 1)))
     sample: list[bytes] = []
     size = 0
-    async with conn.execute(
-        "SELECT data FROM entries WHERE id >= ? AND (id - ?) % ? = 0", (low, low, step)
-    ) as cur:
-        async for (data,) in cur:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for (data,) in await conn.execute_fetchall(f"SELECT data FROM entries WHERE id IN ({marks})", chunk):
             raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else bytes(data)
             sample.append(raw)
             size += len(raw)
-            if size >= TRAIN_MAX_BYTES:
-                break
+        if size >= TRAIN_MAX_BYTES:
+            break
     dictionary = await asyncio.to_thread(train, sample)
     if dictionary is not None:
         await conn.execute("INSERT INTO codec_dicts (id, data) VALUES (1, ?)", (dictionary,))
@@ -133,36 +140,37 @@ def _batch(conn: sqlite3.Connection, codec: EntryCodec) -> tuple[int, int, bool]
             conn.execute("COMMIT")
             return total, total, True
         cursor = conn.execute(
-            "SELECT e.id, e.data, m.entry_id IS NOT NULL FROM entries e"
+            "SELECT e.id, e.uuid, e.data, m.entry_id IS NOT NULL FROM entries e"
             " LEFT JOIN message_transcripts m ON m.entry_id = e.id"
             " WHERE e.id > ? AND e.id <= ? ORDER BY e.id",
             (after, total),
         )
-        batch: list[tuple[int, Any, int]] = []
+        batch: list[tuple[int, Any, Any, int]] = []
         size = 0
         for row in cursor:
             batch.append(row)
-            size += len(row[1])
+            size += len(row[2])
             if len(batch) >= BATCH_ROWS or size >= BATCH_BYTES:
                 break
         cursor.close()
         if not batch:
+            conn.execute("ALTER TABLE entries DROP COLUMN type")
             conn.execute("DELETE FROM store_meta WHERE name IN ('upgrade4_after', 'upgrade4_total')")
             conn.execute("INSERT OR REPLACE INTO store_meta (name, value) VALUES ('upgrade4_vacuum', 1)")
             conn.execute("COMMIT")
             return total, total, True
         updates = []
         index = []
-        for entry_id, data, indexed in batch:
+        for entry_id, uuid, data, indexed in batch:
             if not isinstance(data, str):
                 continue  # compressed and indexed already
             raw = data.encode("utf-8", "surrogatepass")
-            updates.append((codec.encode(raw), entry_id))
+            updates.append((codec.encode(raw), uuid_key(uuid), entry_id))
             if indexed:
                 text = _index_text(raw)
                 if text:
                     index.append((entry_id, text))
-        conn.executemany("UPDATE entries SET data = ? WHERE id = ?", updates)
+        conn.executemany("UPDATE entries SET data = ?, uuid = ? WHERE id = ?", updates)
         conn.executemany("INSERT INTO message_fts (rowid, text) VALUES (?, ?)", index)
         last = batch[-1][0]
         conn.execute("UPDATE store_meta SET value = ? WHERE name = 'upgrade4_after'", (last,))
