@@ -40,13 +40,19 @@ from pathlib import Path
 from typing import Any
 
 from . import lines
+from . import reading
 from .codec import NO_DICT, TRAIN_MAX_BYTES, TRAIN_MIN_BYTES
+from .parse_worker import MAX_FILE_BYTES, Parsed, ParsePool
 from .reading import FileRead, Job, Reader, Transcript, key_for, plan, sample, scan, subagent_files
 from .sqlite import SqliteSessionStore
 from .writer import Prepared, Writer
 
 SKIPPED_PER_REPORT = 500
 """Unchanged files are reported to ``progress`` in runs of up to this many."""
+POOL_MIN_BYTES = 32 * 1024 * 1024
+"""New files of at least this many bytes in all are read by worker processes
+(``parse_worker``), if the machine has two cores or more."""
+MAX_WORKERS = 4
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +210,89 @@ def _train(writer: Writer, jobs: list[Job]) -> None:
         writer.train_dictionary(sample(jobs, TRAIN_MAX_BYTES))
 
 
+def _pooled(job: Job) -> bool:
+    """A file a worker may read: never imported, and not too large to hold."""
+    return job.state is None and job.pending <= MAX_FILE_BYTES
+
+
+def _pool_size() -> int:
+    cpus = os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS) if cpus >= 2 else 0
+
+
+def _read_here(writer: Writer, job: Job, run: _Run, *, careful: bool) -> ImportReport:
+    """Read and write ``job``'s file in this unit, as the in-process import does."""
+    reader = Reader([job], writer.codec.encode)
+    report = ImportReport()
+    try:
+        while batch := reader.next_batch():
+            for read in batch:
+                report.merge(_write_file(writer, read, run, careful=careful))
+    finally:
+        reader.close()
+    return report
+
+
+def _write_parsed(writer: Writer, job: Job, parsed: Parsed | None, run: _Run, *, careful: bool) -> ImportReport:
+    key = job.transcript.key
+    if parsed is None or not writer.is_new(key):
+        return _read_here(writer, job, run, careful=careful)
+    report = ImportReport(files_seen=1, bad_lines=parsed.bad, errors=list(parsed.errors))
+    if parsed.state is None:
+        return report
+    report.files_read = 1
+    if careful:
+        writer.conn.execute("SAVEPOINT import_parsed")
+        try:
+            report.entries_added = writer.append_parsed(key, parsed.rows, parsed.data, parsed.fold)
+            writer.save_import_state(parsed.state)
+        except Exception:  # noqa: BLE001 - read here: chunk by chunk, entry by entry if need be
+            writer.conn.execute("ROLLBACK TO import_parsed")
+            writer.conn.execute("RELEASE import_parsed")
+            return _read_here(writer, job, run, careful=True)
+        writer.conn.execute("RELEASE import_parsed")
+    else:
+        report.entries_added = writer.append_parsed(key, parsed.rows, parsed.data, parsed.fold)
+        writer.save_import_state(parsed.state)
+    if report.entries_added:
+        report.sessions.add((key["project_key"], key["session_id"]))
+    return report
+
+
+def _write_answers(writer: Writer, jobs: list[Job], answers: list[Parsed | None], run: _Run) -> list[ImportReport]:
+    """Write files read by workers, all at once or, if that fails, one by one."""
+    try:
+        return [_write_parsed(writer, job, parsed, run, careful=False) for job, parsed in zip(jobs, answers)]
+    except Exception:  # noqa: BLE001 - one file must not stop the import
+        log.warning("an import batch failed; writing its files one by one", exc_info=True)
+        writer.restart()
+    reports = []
+    for job, parsed in zip(jobs, answers):
+        writer.conn.execute("SAVEPOINT import_file")
+        try:
+            report = _write_parsed(writer, job, parsed, run, careful=True)
+        except Exception as exc:  # noqa: BLE001 - whatever one file holds, the others are imported
+            writer.conn.execute("ROLLBACK TO import_file")
+            log.exception("importing %s failed", job.transcript.path)
+            report = ImportReport(files_seen=1)
+            report.errors.append(f"{job.transcript.path}: could not be imported ({type(exc).__name__}: {exc}); skipped")
+        writer.conn.execute("RELEASE import_file")
+        reports.append(report)
+    return reports
+
+
+def _segments(jobs: list[Job], pooled: bool) -> list[tuple[bool, list[Job]]]:
+    """Runs of consecutive jobs that workers read (True) or this process reads."""
+    runs: list[tuple[bool, list[Job]]] = []
+    for job in jobs:
+        kind = pooled and _pooled(job)
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(job)
+        else:
+            runs.append((kind, [job]))
+    return runs
+
+
 async def _import_paths(
     store: SqliteSessionStore,
     projects: Path,
@@ -235,8 +324,36 @@ async def _import_paths(
         return report
     if store.codec.current == NO_DICT and sum(j.pending for j in jobs) >= TRAIN_MIN_BYTES:
         await store.write_unit(lambda writer: _train(writer, jobs))
-    reader = Reader(jobs, store.codec.encode)
     run = _Run()
+
+    def file_done(path: Path, one: ImportReport) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(ImportProgress(done, total, path, one.entries_added))
+
+    workers = _pool_size() if sum(j.pending for j in jobs if _pooled(j)) >= POOL_MIN_BYTES else 0
+    pool = None
+    if workers:
+        dictionaries = await store._rows("SELECT id, data FROM codec_dicts")
+        pool = await asyncio.to_thread(ParsePool, workers, [(i, bytes(d)) for i, d in dictionaries])
+    try:
+        for pooled, segment in _segments(jobs, pool is not None):
+            if pooled and pool is not None:
+                await _import_pooled(store, pool, segment, run, report, file_done)
+            else:
+                await _import_here(store, segment, run, report, file_done)
+    finally:
+        if pool is not None:
+            await asyncio.to_thread(pool.close)
+    return report
+
+
+async def _import_here(
+    store: SqliteSessionStore, jobs: list[Job], run: _Run, report: ImportReport, file_done: Callable[[Path, ImportReport], None]
+) -> None:
+    """Read and write ``jobs`` in this process, a batch a unit."""
+    reader = Reader(jobs, store.codec.encode)
 
     def read_and_write(writer: Writer) -> tuple[list[FileRead], list[ImportReport]]:
         batch = reader.next_batch()
@@ -250,12 +367,50 @@ async def _import_paths(
             for read, one in zip(batch, reports):
                 report.merge(one)
                 if read.last:
-                    done += 1
-                    if progress is not None:
-                        progress(ImportProgress(done, total, read.job.transcript.path, one.entries_added))
+                    file_done(read.job.transcript.path, one)
     finally:
         reader.close()
-    return report
+
+
+async def _import_pooled(
+    store: SqliteSessionStore,
+    pool: ParsePool,
+    jobs: list[Job],
+    run: _Run,
+    report: ImportReport,
+    file_done: Callable[[Path, ImportReport], None],
+) -> None:
+    """``jobs`` read by the workers, written here a batch a unit, in order."""
+    sent = 0
+    numbers: dict[int, int] = {}
+
+    def feed() -> None:
+        nonlocal sent
+        while sent < len(jobs) and pool.room():
+            job = jobs[sent]
+            numbers[sent] = sent if pool.submit(sent, str(job.transcript.path), job.transcript.key) else -1
+            sent += 1
+
+    def unit(writer: Writer, batch: list[Job], first: int) -> list[ImportReport]:
+        answers: list[Parsed | None] = []
+        for index in range(first, first + len(batch)):
+            feed()
+            answers.append(pool.answer(numbers[index]) if numbers.get(index, -1) >= 0 else None)
+        return _write_answers(writer, batch, answers, run)
+
+    start = 0
+    while start < len(jobs):
+        size = 0
+        end = start
+        while end < len(jobs) and size < reading.BATCH_BYTES and end - start < reading.BATCH_FILES:
+            size += jobs[end].pending
+            end += 1
+        batch, first = jobs[start:end], start
+        reports = await store.write_unit(lambda writer: unit(writer, batch, first))  # noqa: B023
+        for job, one in zip(batch, reports):
+            report.merge(one)
+            file_done(job.transcript.path, one)
+        start = end
 
 
 async def import_transcripts(

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x43545549  # "CTUI": marks a database as ours
 BUSY_TIMEOUT_S = 30.0
 CACHE_KIB = 65536
+WAL_CHECKPOINT_PAGES = 8192
 LOAD_IN_THREAD_ROWS = 500
 
 T = TypeVar("T")
@@ -225,6 +226,9 @@ class SqliteSessionStore(AppData):
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # Checkpoint every 32 MB of WAL rather than every 4: an import writes
+        # the same index pages again and again, and copies each once a checkpoint.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         self._writer = Writer(conn, self.codec, self._next_mtime)
         return self._writer
 
@@ -280,8 +284,11 @@ class SqliteSessionStore(AppData):
         tid = await self._transcript_id(key)
         if tid is None:
             return None
+        # The newest ids from the (transcript_id, uuid) index alone, then their rows.
         rows = await self._rows(
-            "SELECT data FROM entries WHERE transcript_id=? ORDER BY id DESC LIMIT ?", (tid, limit + 1)
+            "SELECT data FROM entries WHERE id IN (SELECT id FROM entries WHERE transcript_id=?"
+            " ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
+            (tid, limit + 1),
         )
         complete = len(rows) <= limit
         return await self._decode(rows[:limit][::-1]), complete

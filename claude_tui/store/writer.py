@@ -167,6 +167,49 @@ class Writer:
             self._fold_session(key, [item[0] for item in fresh], mtime)
         return len(fresh)
 
+    def is_new(self, key: Any) -> bool:
+        """No trace of ``key`` in the store yet: no transcript and, for a main
+        transcript, no session row or summary (``append_parsed`` may take it)."""
+        if self.transcript_id(key) is not None:
+            return False
+        if key.get("subpath"):
+            return True
+        pk, sid = key["project_key"], key["session_id"]
+        return not any(
+            self.conn.execute(f"SELECT 1 FROM {table} WHERE project_key=? AND session_id=?", (pk, sid)).fetchone()
+            for table in ("sessions", "summaries")
+        )
+
+    def append_parsed(
+        self, key: Any, rows: list[tuple[Any, bytes, str]], data: dict[str, Any] | None, fold: MetadataFold | None
+    ) -> int:
+        """A new transcript (``is_new``) read whole elsewhere (``parse_worker``):
+        its rows (uuid key, compressed line, full-text) deduplicated already,
+        and its summary and metadata folds."""
+        if not rows:
+            return 0
+        mtime = self._clock()
+        subpath = key.get("subpath") or ""
+        tid = self.conn.execute(
+            "INSERT INTO transcripts (project_key, session_id, subpath, mtime) VALUES (?, ?, ?, ?)",
+            (key["project_key"], key["session_id"], subpath, mtime),
+        ).lastrowid
+        first = self._allocate(len(rows))
+        self.conn.executemany(
+            "INSERT INTO entries (id, transcript_id, uuid, data) VALUES (?, ?, ?, ?)",
+            [(entry_id, tid, uuid, blob) for entry_id, (uuid, blob, _) in enumerate(rows, start=first)],
+        )
+        fts = [(entry_id, text) for entry_id, (_, _, text) in enumerate(rows, start=first) if text]
+        if fts:
+            self.conn.executemany("INSERT INTO message_fts (rowid, text) VALUES (?, ?)", fts)
+            self.conn.executemany(
+                "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)",
+                [(entry_id, tid) for entry_id, _ in fts],
+            )
+        if not subpath and data is not None and fold is not None:
+            self.write_session(key, data, fold, mtime)
+        return len(rows)
+
     def _new_items(self, tid: int, items: list[Prepared], *, stored: bool) -> list[Prepared]:
         """Drop items whose uuid is stored already (when the transcript has
         entries: ``stored``) or repeats within the batch."""
@@ -202,15 +245,7 @@ class Writer:
             "SELECT mtime, data FROM summaries WHERE project_key=? AND session_id=?", (pk, sid)
         ).fetchone()
         prev = {"session_id": sid, "mtime": prev_row[0], "data": json.loads(prev_row[1])} if prev_row else None
-        summary = fold_session_summary(prev, key, entries)  # type: ignore[arg-type]
-        data = summary["data"]
-        self.conn.execute(
-            "INSERT INTO summaries (project_key, session_id, mtime, data) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (project_key, session_id) DO UPDATE SET mtime=excluded.mtime,"
-            " data=excluded.data",
-            (pk, sid, mtime, json.dumps(data, ensure_ascii=False)),
-        )
-        info = summary_info(data)
+        data = fold_session_summary(prev, key, entries)["data"]  # type: ignore[arg-type]
         row = self.conn.execute(
             "SELECT cwd, model, created_at, updated_at, message_count, last_assistant_id"
             " FROM sessions WHERE project_key=? AND session_id=?",
@@ -219,6 +254,18 @@ class Writer:
         fold = MetadataFold(*row) if row else MetadataFold()
         fold.compact_summary = None
         fold.add(entries)
+        self.write_session(key, data, fold, mtime)
+
+    def write_session(self, key: Any, data: dict[str, Any], fold: MetadataFold, mtime: int) -> None:
+        """Store a session's summary sidecar (the SDK's fold, ``data``) and its row."""
+        pk, sid = key["project_key"], key["session_id"]
+        self.conn.execute(
+            "INSERT INTO summaries (project_key, session_id, mtime, data) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (project_key, session_id) DO UPDATE SET mtime=excluded.mtime,"
+            " data=excluded.data",
+            (pk, sid, mtime, json.dumps(data, ensure_ascii=False)),
+        )
+        info = summary_info(data)
         # The compaction summary is not exposed by SDKSessionInfo separately.
         compact = fold.compact_summary or data.get("summary_hint")
         title = derive_title(
@@ -275,8 +322,8 @@ class Writer:
         """Remove a transcript's rows from the contentless full-text index: each
         needs the text it was indexed with, recomputed from its entry."""
         indexed = self.conn.execute(
-            "SELECT m.entry_id, e.data FROM message_transcripts m JOIN entries e ON e.id = m.entry_id"
-            " WHERE m.transcript_id = ?",
+            "SELECT e.id, e.data FROM entries e JOIN message_transcripts m ON m.entry_id = e.id"
+            " WHERE e.transcript_id = ?",
             (tid,),
         ).fetchall()
         rows = []

@@ -134,3 +134,37 @@ async def test_import_killed_mid_transaction_then_resumed_equals_one_import(
         assert 0 < await store._scalar("SELECT count(*) FROM entries")
         await import_transcripts(store, home)
     assert await dump(tmp_path / "crashed.db") == await dump(tmp_path / "once.db")
+
+
+async def test_files_read_by_worker_processes_give_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claude_tui.store import importer
+
+    home = tmp_path / "claude"
+    make_tree(home)
+    async with await SqliteSessionStore.open(tmp_path / "here.db") as store:
+        here = await import_transcripts(store, home)
+    monkeypatch.setattr(importer, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "_pool_size", lambda: 2)
+    started: list[int] = []
+    real_pool = importer.ParsePool
+
+    def counting_pool(workers: int, dictionaries: list) -> Any:
+        started.append(workers)
+        return real_pool(workers, dictionaries)
+
+    monkeypatch.setattr(importer, "ParsePool", counting_pool)
+    read_here: list[Path] = []
+    real_read_here = importer._read_here
+
+    def counting_read_here(writer: Any, job: Any, run: Any, *, careful: bool) -> Any:
+        read_here.append(job.transcript.path)
+        return real_read_here(writer, job, run, careful=careful)
+
+    monkeypatch.setattr(importer, "_read_here", counting_read_here)
+    async with await SqliteSessionStore.open(tmp_path / "pooled.db") as store:
+        pooled = await import_transcripts(store, home)
+    assert started == [2] and read_here == []  # every file read by a worker
+    assert (pooled.files_read, pooled.entries_added, pooled.bad_lines) == (here.files_read, here.entries_added, here.bad_lines)
+    assert await dump(tmp_path / "pooled.db") == await dump(tmp_path / "here.db")

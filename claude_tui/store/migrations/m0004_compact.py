@@ -8,6 +8,10 @@
 - An entry's uuid, when it is a canonical UUID, is stored as its 16 bytes
   (``codec.uuid_key``), and ``entries.type`` (read from the line when
   needed) is dropped.
+- One unique index on ``(transcript_id, uuid)`` (NULLs are distinct in it)
+  both finds a transcript's entries and deduplicates appends; it replaces
+  the partial unique index on uuids and the index on ``(transcript_id, id)``
+  (entries of a transcript are sorted by id after they are found).
 - ``store_meta`` holds the newest entry id ever given (ids are never reused)
   and this upgrade's bookmark.
 
@@ -58,13 +62,22 @@ SCHEMA = [
 ]
 
 
+FINAL = [  # once every entry is rewritten (at once for an empty store)
+    "ALTER TABLE entries DROP COLUMN type",
+    "DROP INDEX entries_uuid",
+    "DROP INDEX entries_transcript",
+    "CREATE UNIQUE INDEX entries_key ON entries (transcript_id, uuid)",
+]
+
+
 async def upgrade(conn: aiosqlite.Connection) -> None:
     for statement in SCHEMA:
         await conn.execute(statement)
     async with conn.execute("SELECT min(id), max(id) FROM entries") as cur:
         low, top = await cur.fetchone()  # type: ignore[misc]
     if top is None:
-        await conn.execute("ALTER TABLE entries DROP COLUMN type")
+        for statement in FINAL:
+            await conn.execute(statement)
         return
     # Entries at random: every n-th would pick one kind of line (turns repeat
     # the same kinds in the same order).
@@ -154,7 +167,8 @@ def _batch(conn: sqlite3.Connection, codec: EntryCodec) -> tuple[int, int, bool]
                 break
         cursor.close()
         if not batch:
-            conn.execute("ALTER TABLE entries DROP COLUMN type")
+            for statement in FINAL:
+                conn.execute(statement)
             conn.execute("DELETE FROM store_meta WHERE name IN ('upgrade4_after', 'upgrade4_total')")
             conn.execute("INSERT OR REPLACE INTO store_meta (name, value) VALUES ('upgrade4_vacuum', 1)")
             conn.execute("COMMIT")
