@@ -33,6 +33,7 @@ import asyncio
 import json
 import logging
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,8 +253,9 @@ def _write_parsed(writer: Writer, job: Job, parsed: Parsed | None, run: _Run, *,
             return _read_here(writer, job, run, careful=True)
         writer.conn.execute("RELEASE import_parsed")
     else:
+        writer.hold()
         report.entries_added = writer.append_parsed(key, parsed.rows, parsed.data, parsed.fold)
-        writer.save_import_state(parsed.state)
+        writer.save_import_state(parsed.state, held=True)
     if report.entries_added:
         report.sessions.add((key["project_key"], key["session_id"]))
     return report
@@ -262,7 +264,9 @@ def _write_parsed(writer: Writer, job: Job, parsed: Parsed | None, run: _Run, *,
 def _write_answers(writer: Writer, jobs: list[Job], answers: list[Parsed | None], run: _Run) -> list[ImportReport]:
     """Write files read by workers, all at once or, if that fails, one by one."""
     try:
-        return [_write_parsed(writer, job, parsed, run, careful=False) for job, parsed in zip(jobs, answers)]
+        reports = [_write_parsed(writer, job, parsed, run, careful=False) for job, parsed in zip(jobs, answers)]
+        writer.release()
+        return reports
     except Exception:  # noqa: BLE001 - one file must not stop the import
         log.warning("an import batch failed; writing its files one by one", exc_info=True)
         writer.restart()
@@ -334,9 +338,12 @@ async def _import_paths(
 
     workers = _pool_size() if sum(j.pending for j in jobs if _pooled(j)) >= POOL_MIN_BYTES else 0
     pool = None
-    if workers:
-        dictionaries = await store._rows("SELECT id, data FROM codec_dicts")
-        pool = await asyncio.to_thread(ParsePool, workers, [(i, bytes(d)) for i, d in dictionaries])
+    if workers and sys.executable:
+        dictionaries = [(i, bytes(d)) for i, d in await store._rows("SELECT id, data FROM codec_dicts")]
+        try:
+            pool = await asyncio.to_thread(ParsePool, workers, dictionaries)
+        except OSError:
+            log.warning("cannot start import workers; importing in this process", exc_info=True)
     try:
         for pooled, segment in _segments(jobs, pool is not None):
             if pooled and pool is not None:

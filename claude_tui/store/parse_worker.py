@@ -130,8 +130,8 @@ class ParsePool:
         for slot in range(workers):
             proc = subprocess.Popen(
                 [sys.executable, "-m", "claude_tui.store.parse_worker"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
-            )
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            )  # no stderr: the app's terminal is the parent's
             assert proc.stdin is not None
             pickle.dump(dictionaries, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             proc.stdin.flush()

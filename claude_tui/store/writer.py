@@ -36,6 +36,27 @@ Prepared = tuple[dict[str, Any], bytes, str]
 
 INDEXED_TYPES = ("user", "assistant")
 
+SUMMARY_UPSERT = (
+    "INSERT INTO summaries (project_key, session_id, mtime, data) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (project_key, session_id) DO UPDATE SET mtime=excluded.mtime, data=excluded.data"
+)
+SESSION_UPSERT = (
+    "INSERT INTO sessions (project_key, session_id, cwd, title, last_prompt, model,"
+    " git_branch, created_at, updated_at, message_count, last_assistant_id, tag)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (project_key, session_id) DO UPDATE SET cwd=excluded.cwd,"
+    " title=excluded.title, last_prompt=excluded.last_prompt, model=excluded.model,"
+    " git_branch=excluded.git_branch, created_at=excluded.created_at,"
+    " updated_at=excluded.updated_at, message_count=excluded.message_count,"
+    " last_assistant_id=excluded.last_assistant_id, tag=excluded.tag"
+)
+IMPORT_STATE_UPSERT = (
+    "INSERT OR REPLACE INTO import_files (path, size, mtime_ns, inode, offset, head_hash, bad_lines)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+TRANSCRIPT_INSERT = "INSERT INTO transcripts (id, project_key, session_id, subpath, mtime) VALUES (?, ?, ?, ?, ?)"
+MAP_INSERT = "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)"
+
 
 def index_text(entry: dict[str, Any]) -> str:
     """The text a main-transcript entry puts in the full-text index ('' for none)."""
@@ -50,17 +71,22 @@ class Writer:
         self.codec = codec
         self._clock = clock
         self._last_id: int | None = None
+        self._held: dict[str, list[tuple[Any, ...]]] | None = None
+        self._last_tid: int | None = None
 
     # -- transaction -------------------------------------------------------------------
 
     def begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
         self._last_id = None
+        self._held = None
+        self._last_tid = None
         newest = self.conn.execute("SELECT max(id) FROM codec_dicts").fetchone()[0]
         if newest is not None and newest > self.codec.current:
             self.load_dictionaries()
 
     def commit(self) -> None:
+        self.release()
         if self._last_id is not None:
             self.conn.execute(
                 "INSERT INTO store_meta (name, value) VALUES ('last_entry_id', ?)"
@@ -72,6 +98,7 @@ class Writer:
 
     def rollback(self) -> None:
         self._last_id = None
+        self._held = None
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
@@ -90,6 +117,13 @@ class Writer:
         self.conn.execute("INSERT INTO codec_dicts (id, data) VALUES (1, ?)", (data,))
         self.codec.add(1, data)
         return True
+
+    def _next_tid(self) -> int:
+        """A new transcript id (counted here: a held transcript is not in the table yet)."""
+        if self._last_tid is None:
+            self._last_tid = self.conn.execute("SELECT coalesce(max(id), 0) FROM transcripts").fetchone()[0]
+        self._last_tid += 1
+        return self._last_tid
 
     def _allocate(self, count: int) -> int:
         """The first of ``count`` new entry ids. Ids are never reused, even after
@@ -122,6 +156,34 @@ class Writer:
             key, [(entry, encode(raw), index_text(entry) if main else "") for entry, raw in items]
         )
 
+    def hold(self) -> None:
+        """Hold back the small rows of new transcripts written by ``append_parsed``
+        (transcripts, the full-text map, summaries, sessions, bookmarks) and
+        write them together at ``release`` (or commit).
+
+        A first import writes them between the entries of each file, which
+        scatters each of those tables over the whole file: the sidebar filter
+        then reads them cold a page at a time (150-300 ms against 40-150 ms
+        for the same tables in one piece, 10,000 sessions). Written a batch
+        at a time they come in runs of pages that the OS reads ahead whole.
+        """
+        if self._held is None:
+            self.conn.execute("PRAGMA defer_foreign_keys = ON")  # entries land before their transcript
+            self._held = {TRANSCRIPT_INSERT: [], MAP_INSERT: [], SUMMARY_UPSERT: [], SESSION_UPSERT: [], IMPORT_STATE_UPSERT: []}
+
+    def release(self) -> None:
+        held, self._held = self._held, None
+        if held:
+            for sql, rows in held.items():
+                if rows:
+                    self.conn.executemany(sql, rows)
+
+    def _write(self, sql: str, row: tuple[Any, ...], held: bool) -> None:
+        if held and self._held is not None:
+            self._held[sql].append(row)
+        else:
+            self.conn.execute(sql, row)
+
     def restart(self) -> None:
         """Roll back the transaction and open a new one."""
         self.rollback()
@@ -137,11 +199,8 @@ class Writer:
         tid = self.transcript_id(key)
         stored = tid is not None
         if tid is None:
-            cur = self.conn.execute(
-                "INSERT INTO transcripts (project_key, session_id, subpath, mtime) VALUES (?, ?, ?, ?)",
-                (key["project_key"], key["session_id"], subpath, mtime),
-            )
-            tid = cur.lastrowid
+            tid = self._next_tid()
+            self.conn.execute(TRANSCRIPT_INSERT, (tid, key["project_key"], key["session_id"], subpath, mtime))
         else:
             self.conn.execute("UPDATE transcripts SET mtime=? WHERE id=?", (mtime, tid))
         fresh = self._new_items(tid, items, stored=stored)
@@ -190,10 +249,9 @@ class Writer:
             return 0
         mtime = self._clock()
         subpath = key.get("subpath") or ""
-        tid = self.conn.execute(
-            "INSERT INTO transcripts (project_key, session_id, subpath, mtime) VALUES (?, ?, ?, ?)",
-            (key["project_key"], key["session_id"], subpath, mtime),
-        ).lastrowid
+        held = self._held is not None
+        tid = self._next_tid()
+        self._write(TRANSCRIPT_INSERT, (tid, key["project_key"], key["session_id"], subpath, mtime), held)
         first = self._allocate(len(rows))
         self.conn.executemany(
             "INSERT INTO entries (id, transcript_id, uuid, data) VALUES (?, ?, ?, ?)",
@@ -202,12 +260,12 @@ class Writer:
         fts = [(entry_id, text) for entry_id, (_, _, text) in enumerate(rows, start=first) if text]
         if fts:
             self.conn.executemany("INSERT INTO message_fts (rowid, text) VALUES (?, ?)", fts)
-            self.conn.executemany(
-                "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)",
-                [(entry_id, tid) for entry_id, _ in fts],
-            )
+            if held:
+                self._held[MAP_INSERT].extend((entry_id, tid) for entry_id, _ in fts)  # type: ignore[index]
+            else:
+                self.conn.executemany(MAP_INSERT, [(entry_id, tid) for entry_id, _ in fts])
         if not subpath and data is not None and fold is not None:
-            self.write_session(key, data, fold, mtime)
+            self.write_session(key, data, fold, mtime, held=held)
         return len(rows)
 
     def _new_items(self, tid: int, items: list[Prepared], *, stored: bool) -> list[Prepared]:
@@ -256,15 +314,12 @@ class Writer:
         fold.add(entries)
         self.write_session(key, data, fold, mtime)
 
-    def write_session(self, key: Any, data: dict[str, Any], fold: MetadataFold, mtime: int) -> None:
+    def write_session(
+        self, key: Any, data: dict[str, Any], fold: MetadataFold, mtime: int, *, held: bool = False
+    ) -> None:
         """Store a session's summary sidecar (the SDK's fold, ``data``) and its row."""
         pk, sid = key["project_key"], key["session_id"]
-        self.conn.execute(
-            "INSERT INTO summaries (project_key, session_id, mtime, data) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (project_key, session_id) DO UPDATE SET mtime=excluded.mtime,"
-            " data=excluded.data",
-            (pk, sid, mtime, json.dumps(data, ensure_ascii=False)),
-        )
+        self._write(SUMMARY_UPSERT, (pk, sid, mtime, json.dumps(data, ensure_ascii=False)), held)
         info = summary_info(data)
         # The compaction summary is not exposed by SDKSessionInfo separately.
         compact = fold.compact_summary or data.get("summary_hint")
@@ -274,15 +329,8 @@ class Writer:
             info.first_prompt if info else None,
         )
         last_prompt = data.get("last_prompt") if isinstance(data.get("last_prompt"), str) else None
-        self.conn.execute(
-            "INSERT INTO sessions (project_key, session_id, cwd, title, last_prompt, model,"
-            " git_branch, created_at, updated_at, message_count, last_assistant_id, tag)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (project_key, session_id) DO UPDATE SET cwd=excluded.cwd,"
-            " title=excluded.title, last_prompt=excluded.last_prompt, model=excluded.model,"
-            " git_branch=excluded.git_branch, created_at=excluded.created_at,"
-            " updated_at=excluded.updated_at, message_count=excluded.message_count,"
-            " last_assistant_id=excluded.last_assistant_id, tag=excluded.tag",
+        self._write(
+            SESSION_UPSERT,
             (
                 pk,
                 sid,
@@ -297,6 +345,7 @@ class Writer:
                 fold.last_assistant_id,
                 info.tag if info else None,
             ),
+            held,
         )
 
     # -- delete -------------------------------------------------------------------------
@@ -347,10 +396,9 @@ class Writer:
         )
         return [self.codec.decode(data) for (data,) in rows]
 
-    def save_import_state(self, state: ImportState) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO import_files"
-            " (path, size, mtime_ns, inode, offset, head_hash, bad_lines)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    def save_import_state(self, state: ImportState, *, held: bool = False) -> None:
+        self._write(
+            IMPORT_STATE_UPSERT,
             (state.path, state.size, state.mtime_ns, state.inode, state.offset, state.head_hash, state.bad_lines),
+            held,
         )
