@@ -160,10 +160,14 @@ class SqliteSessionStore(AppData):
 
     async def close(self) -> None:
         async with self._write_lock:
+            await asyncio.to_thread(self._close_writer)
+        await self._conn.close()
+
+    def _close_writer(self) -> None:
+        with self._unit_lock:  # after a unit whose caller was cancelled
             writer, self._writer = self._writer, None
             if writer is not None:
-                await asyncio.to_thread(writer.conn.close)
-        await self._conn.close()
+                writer.conn.close()
 
     async def __aenter__(self) -> "SqliteSessionStore":
         return self

@@ -99,6 +99,10 @@ async def test_snippets_and_deletes_work_without_stored_text(tmp_path: Path) -> 
         hits = await store.search_messages("quetzalcoatlus")
         assert [h.session_id for h in hits] == [made[1][0]["session_id"]]
         assert "quetzalcoatlus" in hits[0].snippet and len(hits[0].snippet) < 200
+        uuids = [json.loads(line).get("uuid") for _, lines in made for line in lines]
+        assert hits[0].uuid in uuids  # stored as 16 bytes, given back as the text
+        kinds = dict(await store._rows("SELECT typeof(uuid), count(*) FROM entries GROUP BY 1"))
+        assert kinds == {"blob": sum(u is not None for u in uuids), "null": sum(u is None for u in uuids)}
         target = made[0][0]
         await store.delete_session(target["project_key"], target["session_id"])
         await store._conn.execute(
