@@ -50,7 +50,7 @@ from .writer import Prepared, Writer
 
 SKIPPED_PER_REPORT = 500
 """Unchanged files are reported to ``progress`` in runs of up to this many."""
-POOL_MIN_BYTES = 32 * 1024 * 1024
+POOL_MIN_BYTES = 64 * 1024 * 1024
 """New files of at least this many bytes in all are read by worker processes
 (``parse_worker``), if the machine has two cores or more."""
 MAX_WORKERS = 4
