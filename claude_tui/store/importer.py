@@ -14,9 +14,11 @@ parsed, compressed and written as one unit of work and one transaction on
 the store's write thread: one thread hop per batch, not a dozen per file.
 (Reading the next batch in another thread while one is written was slower:
 the two threads' hand-offs of the GIL, at each SQLite step and each zstd
-call, cost more than the overlap gained.) A crash or quit mid-import loses
-at most the batch under way; the next import resumes from the saved
-offsets, so nothing lands twice.
+call, cost more than the overlap gained.) A first import of many new
+files has them read by worker processes instead (``parse_worker``), and
+the write thread inserts what they send back, in order. A crash or quit
+mid-import loses at most the batch under way; the next import resumes from
+the saved offsets, so nothing lands twice.
 
 Whatever one file holds, the others are imported: a batch that fails is
 rolled back and written again file by file, each file in a savepoint, and a
@@ -40,8 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import lines
-from . import reading
+from . import lines, reading
 from .codec import NO_DICT, TRAIN_MAX_BYTES, TRAIN_MIN_BYTES
 from .parse_worker import MAX_FILE_BYTES, Parsed, ParsePool
 from .reading import FileRead, Job, Reader, Transcript, key_for, plan, sample, scan, subagent_files
