@@ -114,8 +114,9 @@ class Writer:
         data = train(sample)
         if data is None:
             return False
+        # Used from the next transaction on (``begin``): were this one rolled
+        # back, no entry may be compressed with a dictionary the store lacks.
         self.conn.execute("INSERT INTO codec_dicts (id, data) VALUES (1, ?)", (data,))
-        self.codec.add(1, data)
         return True
 
     def _next_tid(self) -> int:
