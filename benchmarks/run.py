@@ -1,7 +1,9 @@
-"""``python -m benchmarks [--sessions N] [--only store,engine,ui]``: one run, all figures.
+"""``python -m benchmarks [--sessions N[,N...]] [--only store,engine,ui]``: one run, all figures.
 
 Each area module has ``run() -> dict``; this prints them as a Markdown table
-to paste into benchmarks/RESULTS.md.
+to paste into benchmarks/RESULTS.md. With several session counts
+(``--sessions 1000,10000,100000``) the areas that take one are run at each,
+and the table has a column per count: how each cost grows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ AREAS = ("store", "engine", "ui")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("--sessions", type=int, default=10_000, help="sessions to generate (default 10000)")
+    parser.add_argument(
+        "--sessions", type=_counts, default=[10_000],
+        help="sessions to generate, or a comma-separated list of counts (default 10000)",
+    )
     parser.add_argument("--only", default=",".join(AREAS), help="comma-separated areas")
     args = parser.parse_args(argv)
     print(f"# claude-tui benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}\n")
@@ -29,12 +34,29 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"## {area}: not built yet\n")
                 continue
             raise
-        kwargs = {"sessions": args.sessions} if area in ("store", "ui") else {}
-        figures = module.run(**kwargs)
-        print(f"## {area}\n\n| figure | value |\n|---|---|")
-        for name, value in figures.items():
-            shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-            print(f"| {name} | {shown} |")
+        counts = args.sessions if area in ("store", "ui") else [None]
+        columns = [module.run(sessions=n) if n is not None else module.run() for n in counts]
+        names = list(dict.fromkeys(name for figures in columns for name in figures))
+        heads = " | ".join("value" if n is None else f"{n:,} sessions" for n in counts)
+        print(f"## {area}\n\n| figure | {heads} |\n|---|{'---|' * len(counts)}")
+        for name in names:
+            print(f"| {name} | " + " | ".join(_shown(figures.get(name)) for figures in columns) + " |")
         print()
         sys.stdout.flush()
     return 0
+
+
+def _counts(text: str) -> list[int]:
+    try:
+        counts = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a count or list of counts: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"counts must be positive: {text!r}")
+    return counts
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    return f"{value:.3f}" if isinstance(value, float) else str(value)

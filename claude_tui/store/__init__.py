@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .metadata import SessionRow
-    from .migrations import NewerSchemaError
+    from .migrations import NewerSchemaError, UpgradeProgress
     from .app_data import ImportState, SearchHit
     from .sqlite import SqliteSessionStore, StoreError, open_store
 
 _WHERE = {
     "SessionRow": ".metadata",
     "NewerSchemaError": ".migrations",
+    "UpgradeProgress": ".migrations",
     "ImportState": ".app_data",
     "SearchHit": ".app_data",
     "SqliteSessionStore": ".sqlite",

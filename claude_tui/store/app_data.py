@@ -5,7 +5,7 @@ the importer's bookmarks.
 A mixin of ``SqliteSessionStore``, kept apart from the SDK's ``SessionStore``
 protocol (``sqlite.py``) because it changes with the app's features while the
 protocol changes with the SDK. It uses the store's connection helpers
-(``_rows``, ``_write``, ``_transcript_id``, ``_delete_locked``).
+(``_rows``, ``_write``, ``write_unit``, ``_transcript_id``).
 """
 
 from __future__ import annotations
@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .codec import CodecError, uuid_text
 from .metadata import DISPLAY_TITLE_SQL, SessionRow
-from .search import fts_query
+from .search import fts_query, snippet
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
     import aiosqlite
     from claude_agent_sdk.types import SessionKey
+
+    from .codec import EntryCodec
+    from .writer import Writer
 
 MIN_PREFIX = 8
 
@@ -64,13 +68,15 @@ class AppData:
     """Queries and writes of the app's own session data (see the module docstring)."""
 
     _conn: aiosqlite.Connection
+    codec: EntryCodec
 
     if TYPE_CHECKING:
 
         async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
         async def _write(self, work: Callable[[], Awaitable[Any]]) -> Any: ...
+        async def write_unit(self, work: Callable[[Writer], Any]) -> Any: ...
         async def _transcript_id(self, key: SessionKey) -> int | None: ...
-        async def _delete_locked(self, key: SessionKey) -> None: ...
+        async def _load_dictionaries(self) -> None: ...
 
     # -- sessions for the UI and CLI ---------------------------------------------
 
@@ -202,15 +208,16 @@ class AppData:
 
     async def delete_session(self, project_key: str, session_id: str) -> None:
         """Delete a session for good: a tombstone keeps the importer from reviving it."""
+        deleted_at = _now_iso()
 
-        async def work() -> None:
-            await self._delete_locked({"project_key": project_key, "session_id": session_id})
-            await self._conn.execute(
+        def work(writer: Writer) -> None:
+            writer.delete({"project_key": project_key, "session_id": session_id})
+            writer.conn.execute(
                 "INSERT OR REPLACE INTO tombstones (session_id, deleted_at) VALUES (?, ?)",
-                (session_id, _now_iso()),
+                (session_id, deleted_at),
             )
 
-        await self._write(work)
+        await self.write_unit(work)
 
     async def tombstoned(self, session_ids: Iterable[str]) -> set[str]:
         ids = list(session_ids)
@@ -227,29 +234,39 @@ class AppData:
     async def search_messages(
         self, text: str, *, limit: int = 50, prefix: bool = False
     ) -> list[SearchHit]:
-        """Newest messages whose text holds every word of ``text`` (literally)."""
+        """Newest messages whose text holds every word of ``text`` (literally),
+        each with a snippet of its text around the words."""
         match = fts_query(text, prefix=prefix)
         if not match:
             return []
         rows = await self._rows(
-            "SELECT t.session_id, t.project_key, e.id, e.uuid,"
-            " snippet(message_fts, 0, '', '', '\u2026', 12)"
+            "SELECT t.session_id, t.project_key, e.id, e.uuid, e.data"
             " FROM message_fts f JOIN entries e ON e.id = f.rowid"
-            " JOIN transcripts t ON t.id = f.transcript_id"
+            " JOIN transcripts t ON t.id = e.transcript_id"
             " WHERE f.message_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?",
             (match, limit),
         )
-        return [SearchHit(*r) for r in rows]
+        for attempt in range(2):
+            try:
+                return [
+                    SearchHit(sid, pk, entry_id, uuid_text(uuid), self._snippet(data, text, prefix))
+                    for sid, pk, entry_id, uuid, data in rows
+                ]
+            except CodecError:
+                if attempt:
+                    raise
+                await self._load_dictionaries()  # another process trained one since
+        return []
 
-    async def uuidless_entries(self, key: SessionKey) -> list[str]:
-        """Stored entries without a uuid, as JSON text (for re-import dedup)."""
-        tid = await self._transcript_id(key)
-        if tid is None:
-            return []
-        rows = await self._rows(
-            "SELECT data FROM entries WHERE transcript_id=? AND uuid IS NULL ORDER BY id", (tid,)
-        )
-        return [r[0] for r in rows]
+    def _snippet(self, data: Any, text: str, prefix: bool) -> str:
+        from .lines import stored_entry
+        from .text import searchable_text
+
+        try:
+            body = searchable_text(stored_entry(self.codec.decode(data)))
+        except (ValueError, RecursionError):
+            return ""
+        return snippet(body, text, prefix=prefix)
 
     # -- context files and overrides ---------------------------------------------
 
@@ -324,22 +341,3 @@ class AppData:
             "SELECT path, size, mtime_ns, inode, offset, head_hash, bad_lines FROM import_files"
         )
         return {r[0]: ImportState(*r) for r in rows}
-
-    async def save_import_state(self, state: ImportState) -> None:
-        await self._write(lambda: self._save_import_state(state))
-
-    async def _save_import_state(self, state: ImportState) -> None:
-        await self._conn.execute(
-            "INSERT OR REPLACE INTO import_files"
-            " (path, size, mtime_ns, inode, offset, head_hash, bad_lines)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                state.path,
-                state.size,
-                state.mtime_ns,
-                state.inode,
-                state.offset,
-                state.head_hash,
-                state.bad_lines,
-            ),
-        )

@@ -9,6 +9,22 @@ and deduplicated, uuid-keyed entries by the store and uuid-less ones here, so
 every entry lands exactly once. The offset is saved in the same transaction as
 the entries it covers.
 
+Files go in batches of a few MB (``reading.Reader``): a batch is read,
+parsed, compressed and written as one unit of work and one transaction on
+the store's write thread: one thread hop per batch, not a dozen per file.
+(Reading the next batch in another thread while one is written was slower:
+the two threads' hand-offs of the GIL, at each SQLite step and each zstd
+call, cost more than the overlap gained.) A first import of many new
+files has them read by worker processes instead (``parse_worker``), and
+the write thread inserts what they send back, in order. A crash or quit
+mid-import loses at most the batch under way; the next import resumes from
+the saved offsets, so nothing lands twice.
+
+Whatever one file holds, the others are imported: a batch that fails is
+rolled back and written again file by file, each file in a savepoint, and a
+chunk the store refuses entry by entry (what it still refuses is counted as
+bad lines).
+
 We do not build on the SDK's ``import_session_to_store``: it re-reads whole
 files, cannot resume from an offset and stops at the first malformed line.
 """
@@ -16,34 +32,37 @@ files, cannot resume from an offset and stops at the first malformed line.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import os
-import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .app_data import ImportState
+from . import lines, reading
+from .codec import NO_DICT, TRAIN_MAX_BYTES, TRAIN_MIN_BYTES
+from .parse_worker import MAX_FILE_BYTES, Parsed, ParsePool
+from .reading import FileRead, Job, Reader, Transcript, key_for, plan, sample, scan, subagent_files
 from .sqlite import SqliteSessionStore
+from .writer import Prepared, Writer
 
-HEAD_BYTES = 4096
-CHUNK_BYTES = 4 * 1024 * 1024
-MAX_LINE_BYTES = 64 * 1024 * 1024
-"""A longer line is skipped (and counted) without being held in memory."""
+SKIPPED_PER_REPORT = 500
+"""Unchanged files are reported to ``progress`` in runs of up to this many."""
+POOL_MIN_BYTES = 64 * 1024 * 1024
+"""New files of at least this many bytes in all are read by worker processes
+(``parse_worker``), if the machine has two cores or more."""
+MAX_WORKERS = 4
 
 log = logging.getLogger(__name__)
-
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
 class ImportProgress:
-    """Reported after each file, so a UI can show ``files_done / files_total``."""
+    """Reported after each file read, and after each run of unchanged files, so
+    a UI can show ``files_done / files_total``."""
 
     files_done: int
     files_total: int
@@ -69,300 +88,337 @@ class ImportReport:
         self.errors.extend(other.errors)
 
 
-@dataclass
-class _Transcript:
-    path: Path
-    key: dict[str, str]
-
-
-@dataclass
-class _Chunk:
-    """Complete lines read from one file, and where reading stopped."""
-
-    items: list[tuple[dict[str, Any], str]]
-    end: int
-    bad: int
-    eof: bool
-
-
 ProgressCallback = Callable[[ImportProgress], None]
 
 
-def _key_for(path: Path, projects: Path) -> dict[str, str] | None:
-    """The SessionKey the SDK would give this file (see ``file_path_to_session_key``)."""
-    try:
-        parts = path.relative_to(projects).parts
-    except ValueError:
-        return None
-    if len(parts) == 2 and parts[1].endswith(".jsonl"):
-        return {"project_key": parts[0], "session_id": parts[1][: -len(".jsonl")]}
-    if len(parts) >= 4 and parts[2] == "subagents" and parts[-1].endswith(".jsonl"):
-        sub = [*parts[2:-1], parts[-1][: -len(".jsonl")]]
-        return {"project_key": parts[0], "session_id": parts[1], "subpath": "/".join(sub)}
-    return None
+@dataclass
+class _Run:
+    """What one import remembers about a file across its batches."""
 
-
-def _subagent_files(session_dir: Path) -> list[Path]:
-    subagents = session_dir / "subagents"
-    if not subagents.is_dir():
-        return []
-    return sorted(p for p in subagents.rglob("*.jsonl") if p.is_file())
-
-
-def _scan(projects: Path, errors: list[str]) -> list[Path]:
-    """Every transcript under ``projects``: main transcripts newest first (so a
-    first import shows recent sessions early), then subagent transcripts."""
-    mains: list[tuple[float, Path]] = []
-    subagents: list[Path] = []
-    try:
-        project_dirs = sorted(e.path for e in os.scandir(projects) if e.is_dir())
-    except OSError as exc:
-        errors.append(f"{projects}: cannot list ({exc.strerror or exc})")
-        return []
-    for project in project_dirs:
-        try:
-            entries = sorted(os.scandir(project), key=lambda e: e.name)
-        except OSError as exc:
-            errors.append(f"{project}: cannot list ({exc.strerror or exc}); skipped")
-            continue
-        for e in entries:
-            try:
-                if e.name.endswith(".jsonl") and e.is_file():
-                    mains.append((-e.stat().st_mtime, Path(e.path)))
-                elif e.is_dir():
-                    subagents.extend(_subagent_files(Path(e.path)))
-            except OSError:
-                continue  # vanished while we looked
-    mains.sort(key=lambda item: item[0])
-    return [path for _, path in mains] + subagents
-
-
-def _head_hash(handle: Any, length: int) -> str:
-    handle.seek(0)
-    return hashlib.blake2b(handle.read(min(length, HEAD_BYTES)), digest_size=16).hexdigest()
-
-
-def _parse(raw: bytes) -> tuple[dict[str, Any], str] | None:
-    """One transcript line as (entry, its text), or None if it cannot be read:
-    not UTF-8, not JSON, nested too deeply for the parser, not an entry."""
-    try:
-        text = raw.decode("utf-8")
-        entry = json.loads(text)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-        return None
-    if _SURROGATE_ESCAPE.search(text):
-        entry = _without_lone_surrogates(entry)
-    return entry, text
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    """``value`` with each lone UTF-16 surrogate (JSON allows ``"\\ud800"``, and
-    JavaScript writes one when a string was cut inside an emoji) replaced by
-    U+FFFD, so the index and metadata can store it. The raw line, stored as
-    written, keeps the original."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_lone_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
-    return value
-
-
-def _read_chunk(handle: Any, start: int, size: int) -> _Chunk:
-    """Read complete lines from ``start``, at most about CHUNK_BYTES of them
-    (or one longer line, up to MAX_LINE_BYTES; a longer one is skipped)."""
-    handle.seek(start)
-    want = size - start
-    data = handle.read(min(want, CHUNK_BYTES))
-    cut = data.rfind(b"\n")
-    if cut < 0 and len(data) < want:
-        return _read_long_line(handle, start, size, data)
-    if cut < 0:
-        return _Chunk([], start, 0, True)
-    return _lines_chunk(data[: cut + 1], start + cut + 1, size)
-
-
-def _lines_chunk(data: bytes, end: int, size: int) -> _Chunk:
-    items: list[tuple[dict[str, Any], str]] = []
-    bad = 0
-    for line in data.split(b"\n"):
-        if not line.strip():
-            continue
-        parsed = _parse(line)
-        if parsed is None:
-            bad += 1
-        else:
-            items.append(parsed)
-    return _Chunk(items, end, bad, end >= size)
-
-
-def _read_long_line(handle: Any, start: int, size: int, data: bytes) -> _Chunk:
-    """One line longer than a chunk: read on to its end, holding at most
-    MAX_LINE_BYTES of it; past that the line is skipped as bad."""
-    parts = [data]
-    held = len(data)
-    position = start + len(data)
-    while position < size:
-        block = handle.read(min(CHUNK_BYTES, size - position))
-        if not block:
-            break
-        newline = block.find(b"\n")
-        if newline >= 0:
-            end = position + newline + 1
-            if held + newline > MAX_LINE_BYTES:
-                return _Chunk([], end, 1, end >= size)
-            parts.append(block[: newline + 1])
-            return _lines_chunk(b"".join(parts), end, size)
-        position += len(block)
-        held += len(block)
-        if held <= MAX_LINE_BYTES:
-            parts.append(block)
-        else:
-            parts = []  # too long to keep: find its end and skip it
-    return _Chunk([], start, 0, True)  # no newline yet: the line is still being written
+    failed: set[str] = field(default_factory=set)
+    uuidless: dict[str, Counter[str]] = field(default_factory=dict)
+    unstorable: Counter[str] = field(default_factory=Counter)
 
 
 def _canonical(entry: dict[str, Any]) -> str:
     return json.dumps(entry, sort_keys=True, ensure_ascii=False)
 
 
-async def _import_file(
-    store: SqliteSessionStore, transcript: _Transcript, state: ImportState | None
-) -> ImportReport:
-    report = ImportReport(files_seen=1)
-    path = transcript.path
+def _write_batch(writer: Writer, batch: list[FileRead], run: _Run) -> list[ImportReport]:
+    """Write a batch in the writer's transaction: all at once, and if anything
+    fails, again from the start with each file in its own savepoint."""
     try:
-        handle = await asyncio.to_thread(open, path, "rb")
-    except OSError as exc:
-        report.errors.append(f"{path}: cannot read ({exc.strerror or exc}); skipped")
+        return [_write_file(writer, read, run, careful=False) for read in batch]
+    except Exception:  # noqa: BLE001 - one file must not stop the import
+        log.warning("an import batch failed; writing its files one by one", exc_info=True)
+        writer.restart()
+    reports = []
+    for read in batch:
+        writer.conn.execute("SAVEPOINT import_file")
+        try:
+            report = _write_file(writer, read, run, careful=True)
+        except Exception as exc:  # noqa: BLE001 - whatever one file holds, the others are imported
+            writer.conn.execute("ROLLBACK TO import_file")
+            log.exception("importing %s failed", read.job.transcript.path)
+            run.failed.add(str(read.job.transcript.path))
+            report = ImportReport(files_seen=int(read.first))
+            report.errors.append(
+                f"{read.job.transcript.path}: could not be imported ({type(exc).__name__}: {exc}); skipped"
+            )
+        writer.conn.execute("RELEASE import_file")
+        reports.append(report)
+    return reports
+
+
+def _write_file(writer: Writer, read: FileRead, run: _Run, *, careful: bool) -> ImportReport:
+    report = ImportReport(files_seen=int(read.first), errors=list(read.errors))
+    path = str(read.job.transcript.path)
+    if not read.chunks or path in run.failed:
         return report
-    try:
-        st = os.fstat(handle.fileno())
-        start = 0
-        bad_total = 0
-        reread = False
-        if state is not None:
-            same_head = state.offset > 0 and st.st_size >= state.offset and (
-                await asyncio.to_thread(_head_hash, handle, state.offset)
-            ) == state.head_hash
-            if state.inode == st.st_ino and same_head:
-                start, bad_total = state.offset, state.bad_lines
-            else:
-                reread = state.offset > 0
-        key: Any = transcript.key
-        known_uuidless: Counter[str] = Counter()
-        if reread:
-            known_uuidless = Counter(
-                _canonical(json.loads(text)) for text in await store.uuidless_entries(key)
-            )
-        report.files_read = 1
-        while True:
-            chunk = await asyncio.to_thread(_read_chunk, handle, start, st.st_size)
-            items = chunk.items
-            if known_uuidless:
-                kept = []
-                for entry, text in items:
-                    canon = "uuid" not in entry and _canonical(entry)
-                    if canon and known_uuidless[canon] > 0:
-                        known_uuidless[canon] -= 1
-                        continue
-                    kept.append((entry, text))
-                items = kept
-            bad_total += chunk.bad
-            report.bad_lines += chunk.bad
-            head = await asyncio.to_thread(_head_hash, handle, chunk.end)
-            new_state = ImportState(
-                str(path), st.st_size, st.st_mtime_ns, st.st_ino, chunk.end, head, bad_total
-            )
-            added, unstorable = await _append_chunk(store, key, items, new_state)
-            bad_total += unstorable
+    report.files_read = int(read.first)
+    key = read.job.transcript.key
+    if read.reread and read.first:
+        run.uuidless[path] = Counter(_canonical(lines.stored_entry(raw)) for raw in writer.uuidless_lines(key))
+    known = run.uuidless.get(path)
+    for chunk in read.chunks:
+        items = chunk.items
+        if known:
+            items = _without_known(items, known)
+        report.bad_lines += chunk.bad
+        state = chunk.state
+        state.bad_lines += run.unstorable[path]
+        if careful:
+            added, unstorable = _append_chunk(writer, key, items, state)
+            run.unstorable[path] += unstorable
             report.bad_lines += unstorable
-            report.entries_added += added
-            if added:
-                report.sessions.add((key["project_key"], key["session_id"]))
-            if chunk.eof or chunk.end == start:
-                break
-            start = chunk.end
-    except OSError as exc:
-        report.errors.append(f"{path}: read failed ({exc.strerror or exc}); partly imported")
-    finally:
-        handle.close()
+        else:
+            added = writer.append_prepared(key, items)
+            writer.save_import_state(state)
+        report.entries_added += added
+        if added:
+            report.sessions.add((key["project_key"], key["session_id"]))
+    if read.last:
+        run.uuidless.pop(path, None)
     return report
 
 
-async def _append_chunk(
-    store: SqliteSessionStore, key: Any, items: list[tuple[dict[str, Any], str]], state: ImportState
-) -> tuple[int, int]:
-    """Append a chunk with its new offset in one transaction: (landed, unstorable).
+def _without_known(items: list[Prepared], known: Counter[str]) -> list[Prepared]:
+    """``items`` less the uuid-less entries stored already (a file read again)."""
+    kept = []
+    for item in items:
+        canon = "uuid" not in item[0] and _canonical(item[0])
+        if canon and known[canon] > 0:
+            known[canon] -= 1
+            continue
+        kept.append(item)
+    return kept
+
+
+def _append_chunk(writer: Writer, key: Any, items: list[Prepared], state: Any) -> tuple[int, int]:
+    """Append a chunk with its new offset in a savepoint: (landed, unstorable).
 
     If the store refuses the chunk, its entries go one at a time so that one
     entry the store cannot take does not keep the rest out; those are counted
     as bad lines, and the offset is saved after them.
     """
+    conn = writer.conn
+    conn.execute("SAVEPOINT import_chunk")
     try:
-        return await store.append_lines(key, items, state), 0  # type: ignore[arg-type]
+        landed = writer.append_prepared(key, items)
+        writer.save_import_state(state)
+        conn.execute("RELEASE import_chunk")
+        return landed, 0
     except Exception:  # noqa: BLE001 - one bad entry must not stop the import
+        conn.execute("ROLLBACK TO import_chunk")
         log.warning("store refused a chunk of %s; appending its entries one by one", state.path, exc_info=True)
     landed = unstorable = 0
     for item in items:
+        conn.execute("SAVEPOINT import_entry")
         try:
-            landed += await store.append_lines(key, [item])  # type: ignore[list-item]
+            landed += writer.append_prepared(key, [item])
         except Exception:  # noqa: BLE001 - counted and reported as a bad line
+            conn.execute("ROLLBACK TO import_entry")
             unstorable += 1
+        conn.execute("RELEASE import_entry")
     state.bad_lines += unstorable
-    await store.append_lines(key, [], state)
+    writer.save_import_state(state)
+    conn.execute("RELEASE import_chunk")
     return landed, unstorable
 
 
-def _unchanged(path: Path, state: ImportState | None) -> bool:
-    if state is None:
-        return False
+def _train(writer: Writer, jobs: list[Job]) -> None:
+    """Give the store its compression dictionary, trained on the first files."""
+    if writer.codec.current == NO_DICT:
+        writer.train_dictionary(sample(jobs, TRAIN_MAX_BYTES))
+
+
+def _pooled(job: Job) -> bool:
+    """A file a worker may read: never imported, and not too large to hold."""
+    return job.state is None and job.pending <= MAX_FILE_BYTES
+
+
+def _pool_size() -> int:
+    cpus = os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS) if cpus >= 2 else 0
+
+
+def _read_here(writer: Writer, job: Job, run: _Run, *, careful: bool) -> ImportReport:
+    """Read and write ``job``'s file in this unit, as the in-process import does."""
+    reader = Reader([job], writer.codec.encode)
+    report = ImportReport()
     try:
-        st = path.stat()
-    except OSError:
-        return False
-    return (st.st_size, st.st_mtime_ns, st.st_ino) == (state.size, state.mtime_ns, state.inode)
+        while batch := reader.next_batch():
+            for read in batch:
+                report.merge(_write_file(writer, read, run, careful=careful))
+    finally:
+        reader.close()
+    return report
+
+
+def _write_parsed(writer: Writer, job: Job, parsed: Parsed | None, run: _Run, *, careful: bool) -> ImportReport:
+    key = job.transcript.key
+    if parsed is None or not writer.is_new(key):
+        return _read_here(writer, job, run, careful=careful)
+    report = ImportReport(files_seen=1, bad_lines=parsed.bad, errors=list(parsed.errors))
+    if parsed.state is None:
+        return report
+    report.files_read = 1
+    if careful:
+        writer.conn.execute("SAVEPOINT import_parsed")
+        try:
+            report.entries_added = writer.append_parsed(key, parsed.rows, parsed.data, parsed.fold)
+            writer.save_import_state(parsed.state)
+        except Exception:  # noqa: BLE001 - read here: chunk by chunk, entry by entry if need be
+            writer.conn.execute("ROLLBACK TO import_parsed")
+            writer.conn.execute("RELEASE import_parsed")
+            return _read_here(writer, job, run, careful=True)
+        writer.conn.execute("RELEASE import_parsed")
+    else:
+        writer.hold()
+        report.entries_added = writer.append_parsed(key, parsed.rows, parsed.data, parsed.fold)
+        writer.save_import_state(parsed.state, held=True)
+    if report.entries_added:
+        report.sessions.add((key["project_key"], key["session_id"]))
+    return report
+
+
+def _write_answers(writer: Writer, jobs: list[Job], answers: list[Parsed | None], run: _Run) -> list[ImportReport]:
+    """Write files read by workers, all at once or, if that fails, one by one."""
+    try:
+        reports = [_write_parsed(writer, job, parsed, run, careful=False) for job, parsed in zip(jobs, answers)]
+        writer.release()
+        return reports
+    except Exception:  # noqa: BLE001 - one file must not stop the import
+        log.warning("an import batch failed; writing its files one by one", exc_info=True)
+        writer.restart()
+    reports = []
+    for job, parsed in zip(jobs, answers):
+        writer.conn.execute("SAVEPOINT import_file")
+        try:
+            report = _write_parsed(writer, job, parsed, run, careful=True)
+        except Exception as exc:  # noqa: BLE001 - whatever one file holds, the others are imported
+            writer.conn.execute("ROLLBACK TO import_file")
+            log.exception("importing %s failed", job.transcript.path)
+            report = ImportReport(files_seen=1)
+            report.errors.append(f"{job.transcript.path}: could not be imported ({type(exc).__name__}: {exc}); skipped")
+        writer.conn.execute("RELEASE import_file")
+        reports.append(report)
+    return reports
+
+
+def _segments(jobs: list[Job], pooled: bool) -> list[tuple[bool, list[Job]]]:
+    """Runs of consecutive jobs that workers read (True) or this process reads."""
+    runs: list[tuple[bool, list[Job]]] = []
+    for job in jobs:
+        kind = pooled and _pooled(job)
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(job)
+        else:
+            runs.append((kind, [job]))
+    return runs
 
 
 async def _import_paths(
     store: SqliteSessionStore,
     projects: Path,
-    paths: list[Path],
+    paths: list[tuple[Path, os.stat_result | None]],
     progress: ProgressCallback | None,
 ) -> ImportReport:
     report = ImportReport()
     states = await store.import_states()
     transcripts = []
-    for path in paths:
-        key = _key_for(path, projects)
+    for path, st in paths:
+        key = key_for(path, projects)
         if key is None:
             report.errors.append(f"{path}: not a Claude Code transcript path; skipped")
         else:
-            transcripts.append(_Transcript(path, key))
+            transcripts.append(Transcript(path, key, st))
     tombstoned = await store.tombstoned({t.key["session_id"] for t in transcripts})
+    planned = await asyncio.to_thread(plan, transcripts, states, tombstoned)
     total = len(transcripts)
-    for done, transcript in enumerate(transcripts, start=1):
-        state = states.get(str(transcript.path))
-        added = 0
-        if transcript.key["session_id"] in tombstoned:
-            report.files_seen += 1
-        elif await asyncio.to_thread(_unchanged, transcript.path, state):
-            report.files_seen += 1
-        else:
-            try:
-                one = await _import_file(store, transcript, state)
-            except Exception as exc:  # noqa: BLE001 - whatever one file holds, the others are imported
-                log.exception("importing %s failed", transcript.path)
-                one = ImportReport(files_seen=1)
-                one.errors.append(f"{transcript.path}: could not be imported ({type(exc).__name__}: {exc}); skipped")
-            added = one.entries_added
-            report.merge(one)
+    done = 0
+    skipped = [t for t, job in zip(transcripts, planned) if job is None]
+    for start in range(0, len(skipped), SKIPPED_PER_REPORT):
+        run_of = skipped[start : start + SKIPPED_PER_REPORT]
+        report.files_seen += len(run_of)
+        done += len(run_of)
         if progress is not None:
-            progress(ImportProgress(done, total, transcript.path, added))
+            progress(ImportProgress(done, total, run_of[-1].path, 0))
+    jobs = [job for job in planned if job is not None]
+    if not jobs:
+        return report
+    if store.codec.current == NO_DICT and sum(j.pending for j in jobs) >= TRAIN_MIN_BYTES:
+        await store.write_unit(lambda writer: _train(writer, jobs))
+    run = _Run()
+
+    def file_done(path: Path, one: ImportReport) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(ImportProgress(done, total, path, one.entries_added))
+
+    workers = _pool_size() if sum(j.pending for j in jobs if _pooled(j)) >= POOL_MIN_BYTES else 0
+    pool = None
+    if workers and sys.executable:
+        dictionaries = [(i, bytes(d)) for i, d in await store._rows("SELECT id, data FROM codec_dicts")]
+        try:
+            pool = await asyncio.to_thread(ParsePool, workers, dictionaries)
+        except OSError:
+            log.warning("cannot start import workers; importing in this process", exc_info=True)
+    try:
+        for pooled, segment in _segments(jobs, pool is not None):
+            if pooled and pool is not None:
+                await _import_pooled(store, pool, segment, run, report, file_done)
+            else:
+                await _import_here(store, segment, run, report, file_done)
+    finally:
+        if pool is not None:
+            await asyncio.to_thread(pool.close)
     return report
+
+
+async def _import_here(
+    store: SqliteSessionStore, jobs: list[Job], run: _Run, report: ImportReport, file_done: Callable[[Path, ImportReport], None]
+) -> None:
+    """Read and write ``jobs`` in this process, a batch a unit."""
+    reader = Reader(jobs, store.codec.encode)
+
+    def read_and_write(writer: Writer) -> tuple[list[FileRead], list[ImportReport]]:
+        batch = reader.next_batch()
+        return batch, _write_batch(writer, batch, run)
+
+    try:
+        while True:
+            batch, reports = await store.write_unit(read_and_write)
+            if not batch:
+                break
+            for read, one in zip(batch, reports):
+                report.merge(one)
+                if read.last:
+                    file_done(read.job.transcript.path, one)
+    finally:
+        reader.close()
+
+
+async def _import_pooled(
+    store: SqliteSessionStore,
+    pool: ParsePool,
+    jobs: list[Job],
+    run: _Run,
+    report: ImportReport,
+    file_done: Callable[[Path, ImportReport], None],
+) -> None:
+    """``jobs`` read by the workers, written here a batch a unit, in order."""
+    sent = 0
+    numbers: dict[int, int] = {}
+
+    def feed() -> None:
+        nonlocal sent
+        while sent < len(jobs) and pool.room():
+            job = jobs[sent]
+            numbers[sent] = sent if pool.submit(sent, str(job.transcript.path), job.transcript.key) else -1
+            sent += 1
+
+    def unit(writer: Writer, batch: list[Job], first: int) -> list[ImportReport]:
+        answers: list[Parsed | None] = []
+        for index in range(first, first + len(batch)):
+            feed()
+            answers.append(pool.answer(numbers[index]) if numbers.get(index, -1) >= 0 else None)
+        return _write_answers(writer, batch, answers, run)
+
+    start = 0
+    while start < len(jobs):
+        size = 0
+        end = start
+        while end < len(jobs) and size < reading.BATCH_BYTES and end - start < reading.BATCH_FILES:
+            size += jobs[end].pending
+            end += 1
+        batch, first = jobs[start:end], start
+        reports = await store.write_unit(lambda writer: unit(writer, batch, first))  # noqa: B023
+        for job, one in zip(batch, reports):
+            report.merge(one)
+            file_done(job.transcript.path, one)
+        start = end
 
 
 async def import_transcripts(
@@ -375,12 +431,14 @@ async def import_transcripts(
 
     A missing ``projects`` folder means there is nothing to import; callers
     that were given the folder explicitly check for it themselves.
+    ``progress`` is called on the caller's loop between batches; an exception
+    from it stops the import there (every batch written before it is kept).
     """
     projects = Path(config_dir).expanduser() / "projects"
     if not projects.is_dir():
         return ImportReport()
     errors: list[str] = []
-    paths = await asyncio.to_thread(_scan, projects, errors)
+    paths = await asyncio.to_thread(scan, projects, errors)
     report = await _import_paths(store, projects, paths, progress)
     report.errors[:0] = errors
     return report
@@ -390,6 +448,6 @@ async def import_session_file(store: SqliteSessionStore, path: Path) -> ImportRe
     """Import one session's transcript and its subagent transcripts."""
     path = Path(path)
     projects = path.parent.parent
-    paths = [path] if path.is_file() else []
-    paths += await asyncio.to_thread(_subagent_files, path.with_suffix(""))
+    paths: list[tuple[Path, os.stat_result | None]] = [(path, None)] if path.is_file() else []
+    paths += [(p, None) for p in await asyncio.to_thread(subagent_files, path.with_suffix(""))]
     return await _import_paths(store, projects, paths, None)

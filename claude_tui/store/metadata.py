@@ -7,7 +7,7 @@ store keeps metadata current inside ``append`` without rescanning transcripts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 from functools import total_ordering
 from typing import Any
 
@@ -20,6 +20,15 @@ UNTITLED = "(untitled session)"
 
 def iso_utc(value: Any) -> str | None:
     """Normalise an entry timestamp to ISO 8601 UTC with milliseconds, or None."""
+    if (
+        isinstance(value, str) and len(value) == 24 and value[-1] == "Z" and value[10] == "T"
+        and value[19] == "." and value[0] != "0"
+    ):
+        try:  # already the normal form (as Claude Code writes it): only check it (the import's hot path)
+            datetime.fromisoformat(value[:-1])
+        except ValueError:
+            return None
+        return value
     parsed = parse_iso(value)
     if parsed is None:
         return None

@@ -1,9 +1,13 @@
-"""The SDK's ``SessionStore`` protocol on aiosqlite; the app's own data comes from ``app_data``.
+"""The SDK's ``SessionStore`` protocol on SQLite; the app's own data comes from ``app_data``.
 
-One ``SqliteSessionStore`` is one connection. Every write runs inside
-``BEGIN IMMEDIATE`` under one asyncio lock, which serialises the per-session
-read-fold-write of summaries and metadata inside this process, while SQLite's
-own write lock (with a busy timeout) serialises it across processes.
+One ``SqliteSessionStore`` holds two connections to its file: an aiosqlite
+one for reads and the app's small writes, and a plain one on which every
+write of transcript entries runs as one unit of synchronous work in a
+worker thread (``write_unit``, see ``writer.py``). Every write, on either
+connection, runs inside ``BEGIN IMMEDIATE`` under one asyncio lock, which
+serialises the per-session read-fold-write of summaries and metadata inside
+this process, while SQLite's own write lock (with a busy timeout) serialises
+it across processes.
 """
 
 from __future__ import annotations
@@ -12,18 +16,18 @@ import asyncio
 import json
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
 
-from . import migrations
-from .app_data import AppData, ImportState
-from .metadata import MetadataFold, derive_title
-from .summary import summary_info
-from .text import searchable_text
+from . import lines, migrations
+from .app_data import AppData
+from .codec import CodecError, EntryCodec
+from .writer import Writer
 
 if TYPE_CHECKING:
     from claude_agent_sdk.types import (
@@ -36,7 +40,11 @@ if TYPE_CHECKING:
 
 APPLICATION_ID = 0x43545549  # "CTUI": marks a database as ours
 BUSY_TIMEOUT_S = 30.0
+CACHE_KIB = 65536
+WAL_CHECKPOINT_PAGES = 8192
 LOAD_IN_THREAD_ROWS = 500
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -66,15 +74,22 @@ class SqliteSessionStore(AppData):
         self.path = path
         self._write_lock = asyncio.Lock()
         self._last_mtime = 0
+        self.codec = EntryCodec()
+        self._writer: Writer | None = None
+        self._unit_lock = threading.Lock()
 
     # -- opening and closing -------------------------------------------------
 
     @classmethod
-    async def open(cls, path: str | os.PathLike[str]) -> "SqliteSessionStore":
+    async def open(
+        cls, path: str | os.PathLike[str], progress: migrations.UpgradeCallback | None = None
+    ) -> "SqliteSessionStore":
         """Open (creating if needed) and upgrade the database at ``path``.
 
         A file that is not a claude-tui database, is corrupt, or comes from a
         newer schema raises ``StoreError`` and is left exactly as it was.
+        A long upgrade reports to ``progress`` between its batches (an
+        exception from it stops the upgrade; the next open resumes it).
         """
         db_path = Path(path).expanduser()
         if db_path.is_dir():
@@ -89,13 +104,13 @@ class SqliteSessionStore(AppData):
             raise StoreError(f"cannot open database {db_path}: {exc}") from exc
         store = cls(conn, db_path)
         try:
-            await store._prepare()
+            await store._prepare(progress)
         except BaseException:
             await conn.close()
             raise
         return store
 
-    async def _prepare(self) -> None:
+    async def _prepare(self, progress: migrations.UpgradeCallback | None) -> None:
         where = f"{self.path}"
         try:
             app_id = await self._scalar("PRAGMA application_id")
@@ -120,13 +135,14 @@ class SqliteSessionStore(AppData):
             await self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             await self._enable_wal()
             await self._conn.execute("PRAGMA synchronous = NORMAL")
-            await self._conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+            await self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             await self._conn.execute("PRAGMA foreign_keys = ON")
             if app_id == 0:
                 await self._write(
                     lambda: self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 )
-            await migrations.upgrade(self._conn)
+            await migrations.upgrade(self._conn, progress=progress)
+            await self._load_dictionaries()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{where}: cannot prepare the database ({exc})") from exc
 
@@ -143,7 +159,15 @@ class SqliteSessionStore(AppData):
                 await asyncio.sleep(0.05)
 
     async def close(self) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(self._close_writer)
         await self._conn.close()
+
+    def _close_writer(self) -> None:
+        with self._unit_lock:  # after a unit whose caller was cancelled
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                writer.conn.close()
 
     async def __aenter__(self) -> "SqliteSessionStore":
         return self
@@ -179,11 +203,65 @@ class SqliteSessionStore(AppData):
                 raise
             return result
 
+    async def write_unit(self, work: Callable[[Writer], T]) -> T:
+        """Run ``work(writer)`` in a worker thread, in one immediate transaction
+        on the write connection: committed if it returns, rolled back if it
+        raises. One thread hop for a whole append, delete or import batch."""
+        async with self._write_lock:
+            return await asyncio.to_thread(self._run_unit, work)
+
+    def _run_unit(self, work: Callable[[Writer], T]) -> T:
+        with self._unit_lock:  # a cancelled caller leaves its thread running
+            writer = self._writer or self._open_writer()
+            writer.begin()
+            try:
+                result = work(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            return result
+
+    def _open_writer(self) -> Writer:
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Checkpoint every 32 MB of WAL rather than every 4: an import writes
+        # the same index pages again and again, and copies each once a checkpoint.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        self._writer = Writer(conn, self.codec, self._next_mtime)
+        return self._writer
+
     async def _transcript_id(self, key: SessionKey) -> int | None:
         return await self._scalar(
             "SELECT id FROM transcripts WHERE project_key=? AND session_id=? AND subpath=?",
             (key["project_key"], key["session_id"], key.get("subpath") or ""),
         )
+
+    async def _load_dictionaries(self) -> None:
+        self.codec.add_all(await self._rows("SELECT id, data FROM codec_dicts"))
+
+    async def _decode(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        """Entries from ``(data,)`` rows; a long transcript decodes in a thread
+        (tens of ms) to keep it off the caller's loop."""
+        for attempt in range(2):
+            try:
+                if len(rows) > LOAD_IN_THREAD_ROWS:
+                    return await asyncio.to_thread(self._decode_rows, rows)
+                return self._decode_rows(rows)
+            except CodecError:
+                if attempt:
+                    raise
+                await self._load_dictionaries()  # another process trained one since
+        raise AssertionError("unreachable")
+
+    def _decode_rows(self, rows: list[tuple[Any, ...]]) -> list[Any]:
+        decode = self.codec.decode
+        return [lines.loads(decode(data)) for (data, *_) in rows]
 
     # -- SessionStore protocol -------------------------------------------------
 
@@ -191,180 +269,15 @@ class SqliteSessionStore(AppData):
         """Mirror entries; an entry whose uuid is already stored is skipped."""
         if not entries:
             return
-        await self.append_lines(key, [(dict(e), None) for e in entries])
-
-    async def append_lines(
-        self,
-        key: SessionKey,
-        items: list[tuple[dict[str, Any], str | None]],
-        import_state: ImportState | None = None,
-    ) -> int:
-        """Append ``(entry, raw JSON line or None)`` pairs; return how many landed.
-
-        The importer passes the raw line, stored as written instead of being
-        serialised again, and its new file offset, saved in the same
-        transaction so a crash can never land entries twice.
-        """
-
-        async def work() -> int:
-            landed = await self._append_locked(key, items) if items else 0
-            if import_state is not None:
-                await self._save_import_state(import_state)
-            return landed
-
-        if not items and import_state is None:
-            return 0
-        return int(await self._write(work))
-
-    async def _append_locked(
-        self, key: SessionKey, items: list[tuple[dict[str, Any], str | None]]
-    ) -> int:
-        mtime = self._next_mtime()
-        subpath = key.get("subpath") or ""
-        tid = await self._transcript_id(key)
-        is_new = tid is None
-        if tid is None:
-            cur = await self._conn.execute(
-                "INSERT INTO transcripts (project_key, session_id, subpath, mtime)"
-                " VALUES (?, ?, ?, ?)",
-                (key["project_key"], key["session_id"], subpath, mtime),
-            )
-            tid = cur.lastrowid
-        else:
-            await self._conn.execute("UPDATE transcripts SET mtime=? WHERE id=?", (mtime, tid))
-
-        fresh = await self._new_items(tid, items, stored=not is_new)
-        if not fresh:
-            return 0
-        next_id = int(await self._scalar("SELECT coalesce(max(id), 0) FROM entries")) + 1
-        rows = []
-        fts = []
-        for offset, (entry, raw) in enumerate(fresh):
-            entry_id = next_id + offset
-            uuid = entry.get("uuid") if isinstance(entry.get("uuid"), str) else None
-            data = raw if raw is not None else json.dumps(entry, ensure_ascii=False)
-            rows.append((entry_id, tid, uuid, str(entry.get("type", "")), data))
-            if not subpath and entry.get("type") in ("user", "assistant"):
-                text = searchable_text(entry)
-                if text:
-                    fts.append((entry_id, text, tid))
-        await self._conn.executemany(
-            "INSERT INTO entries (id, transcript_id, uuid, type, data) VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        if fts:
-            await self._conn.executemany(
-                "INSERT INTO message_fts (rowid, text, transcript_id) VALUES (?, ?, ?)", fts
-            )
-            await self._conn.executemany(
-                "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)",
-                [(entry_id, tid) for entry_id, _, tid in fts],
-            )
-        if not subpath:
-            await self._fold_session(key, [e for e, _ in fresh], mtime)
-        return len(fresh)
-
-    async def _new_items(
-        self, tid: int, items: list[tuple[dict[str, Any], str | None]], *, stored: bool
-    ) -> list[tuple[dict[str, Any], str | None]]:
-        """Drop items whose uuid is stored already (when the transcript has
-        entries: ``stored``) or repeats within the batch."""
-        uuids = [e["uuid"] for e, _ in items if isinstance(e.get("uuid"), str)] if stored else []
-        seen: set[str] = set()
-        for start in range(0, len(uuids), 500):
-            chunk = uuids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for (uuid,) in await self._rows(
-                f"SELECT uuid FROM entries WHERE transcript_id=? AND uuid IN ({marks})",
-                (tid, *chunk),
-            ):
-                seen.add(uuid)
-        fresh = []
-        for entry, raw in items:
-            uuid = entry.get("uuid")
-            if isinstance(uuid, str):
-                if uuid in seen:
-                    continue
-                seen.add(uuid)
-            fresh.append((entry, raw))
-        return fresh
-
-    async def _fold_session(self, key: SessionKey, entries: list[dict[str, Any]], mtime: int) -> None:
-        """Fold new main-transcript entries into the summary sidecar and session row."""
-        from claude_agent_sdk import fold_session_summary
-
-        pk, sid = key["project_key"], key["session_id"]
-        prev_rows = await self._rows(
-            "SELECT mtime, data FROM summaries WHERE project_key=? AND session_id=?", (pk, sid)
-        )
-        prev = (
-            {"session_id": sid, "mtime": prev_rows[0][0], "data": json.loads(prev_rows[0][1])}
-            if prev_rows
-            else None
-        )
-        summary = fold_session_summary(prev, key, entries)  # type: ignore[arg-type]
-        summary["mtime"] = mtime
-        await self._conn.execute(
-            "INSERT INTO summaries (project_key, session_id, mtime, data) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (project_key, session_id) DO UPDATE SET mtime=excluded.mtime,"
-            " data=excluded.data",
-            (pk, sid, mtime, json.dumps(summary["data"], ensure_ascii=False)),
-        )
-        info = summary_info(summary["data"])
-
-        row = await self._rows(
-            "SELECT cwd, model, created_at, updated_at, message_count, last_assistant_id"
-            " FROM sessions WHERE project_key=? AND session_id=?",
-            (pk, sid),
-        )
-        fold = MetadataFold(*row[0]) if row else MetadataFold()
-        fold.compact_summary = None
-        fold.add(entries)
-        data = summary["data"]
-        # The compaction summary is not exposed by SDKSessionInfo separately.
-        compact = fold.compact_summary or data.get("summary_hint")
-        title = derive_title(
-            info.custom_title if info else None,
-            compact if isinstance(compact, str) else None,
-            info.first_prompt if info else None,
-        )
-        last_prompt = data.get("last_prompt") if isinstance(data.get("last_prompt"), str) else None
-        await self._conn.execute(
-            "INSERT INTO sessions (project_key, session_id, cwd, title, last_prompt, model,"
-            " git_branch, created_at, updated_at, message_count, last_assistant_id, tag)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (project_key, session_id) DO UPDATE SET cwd=excluded.cwd,"
-            " title=excluded.title, last_prompt=excluded.last_prompt, model=excluded.model,"
-            " git_branch=excluded.git_branch, created_at=excluded.created_at,"
-            " updated_at=excluded.updated_at, message_count=excluded.message_count,"
-            " last_assistant_id=excluded.last_assistant_id, tag=excluded.tag",
-            (
-                pk,
-                sid,
-                fold.cwd or (info.cwd if info else None),
-                title,
-                last_prompt,
-                fold.model,
-                info.git_branch if info else None,
-                fold.created_at,
-                fold.updated_at,
-                fold.message_count,
-                fold.last_assistant_id,
-                info.tag if info else None,
-            ),
-        )
+        items = [(dict(e), lines.dumps(e)) for e in entries]
+        await self.write_unit(lambda writer: writer.append(key, items))
 
     async def load(self, key: SessionKey) -> list[SessionStoreEntry] | None:
         tid = await self._transcript_id(key)
         if tid is None:
             return None
-        rows = await self._rows(
-            "SELECT data FROM entries WHERE transcript_id=? ORDER BY id", (tid,)
-        )
-        if len(rows) > LOAD_IN_THREAD_ROWS:
-            # A long transcript decodes in ~100 ms: keep that off the UI's loop.
-            return await asyncio.to_thread(_decode_rows, rows)
-        return _decode_rows(rows)
+        rows = await self._rows("SELECT data FROM entries WHERE transcript_id=? ORDER BY id", (tid,))
+        return await self._decode(rows)
 
     async def load_tail(self, key: SessionKey, limit: int) -> tuple[list[Any], bool] | None:
         """The newest ``limit`` entries, oldest first, and whether they are all of them.
@@ -375,11 +288,14 @@ class SqliteSessionStore(AppData):
         tid = await self._transcript_id(key)
         if tid is None:
             return None
+        # The newest ids from the (transcript_id, uuid) index alone, then their rows.
         rows = await self._rows(
-            "SELECT data FROM entries WHERE transcript_id=? ORDER BY id DESC LIMIT ?", (tid, limit + 1)
+            "SELECT data FROM entries WHERE id IN (SELECT id FROM entries WHERE transcript_id=?"
+            " ORDER BY id DESC LIMIT ?) ORDER BY id DESC",
+            (tid, limit + 1),
         )
         complete = len(rows) <= limit
-        return _decode_rows(rows[:limit][::-1]), complete
+        return await self._decode(rows[:limit][::-1]), complete
 
     async def list_sessions(self, project_key: str) -> list[SessionStoreListEntry]:
         rows = await self._rows(
@@ -396,24 +312,7 @@ class SqliteSessionStore(AppData):
 
     async def delete(self, key: SessionKey) -> None:
         """Delete a transcript; a main key cascades to subkeys and app data."""
-        await self._write(lambda: self._delete_locked(key))
-
-    async def _delete_locked(self, key: SessionKey) -> None:
-        pk, sid = key["project_key"], key["session_id"]
-        subpath = key.get("subpath")
-        if subpath:
-            await self._conn.execute(
-                "DELETE FROM transcripts WHERE project_key=? AND session_id=? AND subpath=?",
-                (pk, sid, subpath),
-            )
-            return
-        await self._conn.execute(
-            "DELETE FROM transcripts WHERE project_key=? AND session_id=?", (pk, sid)
-        )
-        for table in ("summaries", "sessions"):
-            await self._conn.execute(
-                f"DELETE FROM {table} WHERE project_key=? AND session_id=?", (pk, sid)
-            )
+        await self.write_unit(lambda writer: writer.delete(key))
 
     async def list_subkeys(self, key: SessionListSubkeysKey) -> list[str]:
         rows = await self._rows(
@@ -422,10 +321,6 @@ class SqliteSessionStore(AppData):
             (key["project_key"], key["session_id"]),
         )
         return [r[0] for r in rows]
-
-
-def _decode_rows(rows: list[tuple[Any, ...]]) -> list[Any]:
-    return [json.loads(data) for (data,) in rows]
 
 
 async def open_store(path: str | os.PathLike[str]) -> SqliteSessionStore:

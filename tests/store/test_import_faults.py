@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claude_tui.store import SqliteSessionStore
-from claude_tui.store import importer as importer_module
+from claude_tui.store import reading
 from claude_tui.store.importer import import_transcripts
 
 from .test_importer import line, transcript
@@ -74,8 +74,8 @@ async def test_a_lone_surrogate_is_indexed_and_the_raw_line_kept(store: SqliteSe
 async def test_a_line_longer_than_the_cap_is_skipped_without_holding_it(
     store: SqliteSessionStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importer_module, "CHUNK_BYTES", 64 * 1024)
-    monkeypatch.setattr(importer_module, "MAX_LINE_BYTES", 256 * 1024)
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 64 * 1024)
+    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 256 * 1024)
     home = tmp_path / "claude"
     huge = json.dumps({"type": "user", "uuid": "big", "text": "x" * (1024 * 1024)}) + "\n"
     long_ok = json.dumps({"type": "user", "uuid": "long", "text": "y" * (150 * 1024)}) + "\n"
@@ -106,14 +106,16 @@ async def test_a_store_failure_on_one_file_does_not_stop_the_others(
     home = tmp_path / "claude"
     transcript(home, sid(8)).write_text(line("u1", "poison"))
     transcript(home, sid(9)).write_text(line("u2", "fine"))
-    real = store.append_lines
+    from claude_tui.store.writer import Writer
 
-    async def refuse_poison(key, items, state=None):  # type: ignore[no-untyped-def]
-        if any("poison" in json.dumps(entry) for entry, _ in items):
+    real = Writer.append_prepared
+
+    def refuse_poison(self, key, items):  # type: ignore[no-untyped-def]
+        if any("poison" in json.dumps(entry) for entry, *_ in items):
             raise RuntimeError("the store cannot take this entry")
-        return await real(key, items, state)
+        return real(self, key, items)
 
-    monkeypatch.setattr(store, "append_lines", refuse_poison)
+    monkeypatch.setattr(Writer, "append_prepared", refuse_poison)
     report = await import_transcripts(store, home)
     assert report.bad_lines == 1 and await stored_uuids(store, 9) == ["u2"]
     monkeypatch.undo()

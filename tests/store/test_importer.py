@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claude_tui.store import SqliteSessionStore
-from claude_tui.store import importer as importer_module
+from claude_tui.store import reading
 from claude_tui.store.importer import import_session_file, import_transcripts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "claude_home"
@@ -132,7 +132,7 @@ async def test_unreadable_file_is_named_and_others_still_import(
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(importer_module, "open", guarded_open, raising=False)
+    monkeypatch.setattr(reading, "open", guarded_open, raising=False)
     report = await import_transcripts(store, tmp_path)
     assert report.entries_added == 1
     assert len(report.errors) == 1 and str(bad) in report.errors[0] and "Permission denied" in report.errors[0]

@@ -17,6 +17,17 @@ from claude_tui.store import SqliteSessionStore, StoreError
 from claude_tui.store import migrations
 from claude_tui.store.metadata import DISPLAY_TITLE_SQL
 
+
+async def fts_rows(store: SqliteSessionStore) -> list[tuple]:
+    """Every row the (contentless) full-text index holds words of, with its entry's transcript."""
+    await store._conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_terms USING fts5vocab(main, 'message_fts', 'instance')"
+    )
+    return await store._rows(
+        "SELECT DISTINCT v.doc, e.transcript_id FROM temp.fts_terms v LEFT JOIN entries e ON e.id = v.doc ORDER BY v.doc"
+    )
+
+
 KEY = {"project_key": "-tmp-proj", "session_id": "11111111-2222-3333-4444-555555555555"}
 
 
@@ -260,7 +271,7 @@ async def test_upgrade_from_second_schema_version_backfills_the_transcript_map(t
         assert await migrations.current_version(s._conn) == migrations.latest_version() >= 3
         mapped = await s._rows("SELECT entry_id, transcript_id FROM message_transcripts ORDER BY entry_id")
         assert mapped == [(1, 1), (2, 1), (4, 2), (6, 2)]
-        assert mapped == await s._rows("SELECT rowid, transcript_id FROM message_fts ORDER BY rowid")
+        assert mapped == await fts_rows(s)
         assert [r.session_id for r in await s.sessions(search="walrus")] == ["s2", "s1"]
         assert [r.session_id for r in await s.sessions(search="second")] == ["s2"]
         assert [h.uuid for h in await s.search_messages("walrus")] == ["a2", "a1"]
@@ -279,7 +290,7 @@ async def test_transcript_map_follows_the_full_text_index(store: SqliteSessionSt
     await store.append(other, [user("o1", "three")])
 
     async def pairs() -> tuple[list[tuple], list[tuple]]:
-        fts = await store._rows("SELECT rowid, transcript_id FROM message_fts ORDER BY rowid")
+        fts = await fts_rows(store)
         mapped = await store._rows(
             "SELECT entry_id, transcript_id FROM message_transcripts ORDER BY entry_id"
         )
@@ -328,8 +339,9 @@ OLD_FILTER = (  # the filter before schema 3, as the reference for results and o
     "SELECT s.session_id FROM sessions s WHERE s.message_count > 0 AND"
     f" (({DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\')"
     " OR (SELECT t.id FROM transcripts t WHERE t.project_key = s.project_key"
-    " AND t.session_id = s.session_id AND t.subpath = '') IN (SELECT transcript_id FROM message_fts"
-    " WHERE message_fts MATCH ?)) ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
+    " AND t.session_id = s.session_id AND t.subpath = '') IN (SELECT e.transcript_id FROM message_fts f"
+    " JOIN entries e ON e.id = f.rowid WHERE f.message_fts MATCH ?))"
+    " ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
 )
 
 
