@@ -262,7 +262,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
 
         self.login.after_first_frame()  # is Claude reachable? (login.py; its own worker)
         try:
-            self.store = await SqliteSessionStore.open(self.db_path)
+            self.store = await SqliteSessionStore.open(self.db_path, progress=self._upgrade_progress)
         except (StoreError, OSError) as exc:
             self.store_error = str(exc)
             self.sidebar.set_status("no database")
@@ -277,6 +277,10 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if self.import_on_start:
             self.start_import()
         await asyncio.to_thread(warm_imports)
+
+    def _upgrade_progress(self, step: Any) -> None:
+        """A long schema upgrade of the archive (once, after an update) shows where it is."""
+        self.sidebar.set_status(f"upgrading the archive: {step.step.lower()} {step.done:,} of {step.total:,}")
 
     async def on_unmount(self) -> None:
         self._stop_import.set()

@@ -182,12 +182,19 @@ def _load_config(flag: str | None) -> LoadedSettings:
 
 
 async def _open_store(ctx: Context) -> Any:
-    from .store import StoreError, open_store
+    from .store import SqliteSessionStore, StoreError
 
     try:
-        return await open_store(ctx.db_path)
+        return await SqliteSessionStore.open(ctx.db_path, progress=_print_upgrade)
     except StoreError as exc:
         raise CliError(str(exc)) from None
+
+
+def _print_upgrade(step: Any) -> None:
+    """A long schema upgrade says where it is (on stderr: stdout stays the command's)."""
+    end = "\n" if step.done >= step.total else "\r"
+    text = f"claude-tui: upgrading the database to schema {step.version}: {step.step} {step.done:,} of {step.total:,}"
+    print(text, end=end, file=sys.stderr, flush=True)
 
 
 async def _resolve(store: Any, text: str) -> Any:
