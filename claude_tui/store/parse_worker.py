@@ -88,8 +88,17 @@ def parse_file(path: str, key: dict[str, str], encode: Any, fold_summary: Any) -
     return parsed
 
 
+WORKER_NICENESS = 10
+"""Workers run at a lower priority than the app (its UI thread and the writer)."""
+
+
 def main() -> None:
     """The worker: a dictionary, then (path, key) requests, each answered with a Parsed."""
+    if hasattr(os, "nice"):
+        try:  # below the app: a first import must not make typing or the filter wait
+            os.nice(WORKER_NICENESS)
+        except OSError:
+            pass
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not corrupt the frames

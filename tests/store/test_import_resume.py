@@ -168,3 +168,25 @@ async def test_files_read_by_worker_processes_give_the_same_store(
     assert started == [2] and read_here == []  # every file read by a worker
     assert (pooled.files_read, pooled.entries_added, pooled.bad_lines) == (here.files_read, here.entries_added, here.bad_lines)
     assert await dump(tmp_path / "pooled.db") == await dump(tmp_path / "here.db")
+
+
+def test_parse_workers_run_below_the_app(tmp_path: Path) -> None:
+    """A big first import's worker processes must not take the CPU from the UI thread."""
+    import os
+    import time
+
+    from claude_tui.store.parse_worker import WORKER_NICENESS, ParsePool
+
+    pool = ParsePool(1, [])
+    try:
+        pid = pool._procs[0].pid
+        deadline = time.monotonic() + 10
+        nice = None
+        while time.monotonic() < deadline:  # the worker lowers itself as it starts
+            nice = int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[16])
+            if nice >= os.nice(0) + WORKER_NICENESS:
+                break
+            time.sleep(0.05)
+        assert nice is not None and nice >= os.nice(0) + WORKER_NICENESS
+    finally:
+        pool.close()
