@@ -83,6 +83,8 @@ async def export_dialog(pilot: Any) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
     await pilot.click("#export-thinking")  # thinking left out
     app.screen.query_one("#export-path").focus()
+    await pilot.pause()  # the footer redraws for the focused box's bindings
+    await pilot.pause()
 
 
 ACTION_SCENES: dict[str, Scene] = {

@@ -155,7 +155,8 @@ async def test_resume_after_restart_continues_the_session(
         pane = again.pane_for(key)
         await wait_until(pilot, lambda: any("zebra" in v.message.text for v in pane.query(MessageView)), WAIT_S, "transcript")
         await wait_until(pilot, lambda: again.focused is pane.prompt, WAIT_S, "prompt focused")
-        assert pane.prompt.prompt_history == ["remember the word zebra"]  # up recalls it
+        # Up recalls it (set once the transcript is mounted, just after it shows).
+        await wait_until(pilot, lambda: pane.prompt.prompt_history == ["remember the word zebra"], WAIT_S, "history")
         await send(pilot, "which word?")
         await turn_done(pilot)
     texts = messages_texts(fake_api.message_requests[-1])
