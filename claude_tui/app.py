@@ -46,7 +46,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -61,6 +61,7 @@ from .config import LoadedSettings, save_settings
 from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, finished_notice, progress_label, run_import
 from .literal import safe_line
 from .live.controller import LiveController, draft_intro_text
+from .panels import PanelsController
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -144,6 +145,7 @@ class ClaudeTUI(App[None]):
         self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
+        self.panels = PanelsController(self)  # the side panels (panels.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -204,6 +206,7 @@ class ClaudeTUI(App[None]):
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
         self.sidebar.set_shown()
+        self.panels.mounted()
         self._main.query_one("#open-tabs").display = self._launch is not None
         if self._launch is not None:
             view, pane = self._launch
@@ -758,6 +761,13 @@ class ClaudeTUI(App[None]):
         if self.sidebar.display and self.sidebar.styles.display != "none":
             self.session_list.focus()
 
+    def action_toggle_panels(self) -> None:
+        self.panels.toggle()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.screen_stack:
+            self.panels.resized(event.size.width)
+
     def _focus_area(self) -> str | None:
         """Where focus is on the main screen: "prompt", "chat", "sidebar" (or None)."""
         focused = self.focused
@@ -828,6 +838,7 @@ class ClaudeTUI(App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)
 
     # -- theme and keymap ---------------------------------------------------------------------
@@ -838,6 +849,12 @@ class ClaudeTUI(App[None]):
             return
         self.settings.ui.theme = name
         # The theme picker previews themes as the cursor moves: save once it settles.
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)
+
+    def save_settings_soon(self) -> None:
+        """Write the config file shortly (a choice made twice in a row is written once)."""
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)

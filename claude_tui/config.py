@@ -64,6 +64,11 @@ class ContextSettings:
 
 
 @dataclass
+class PanelSettings:
+    shown: bool = True  # the side panels (context, timeouts, session) on terminals >= 140 columns
+
+
+@dataclass
 class StoreSettings:
     db: str | None = None  # database file; default: the user data dir
 
@@ -82,6 +87,7 @@ class Settings:
     sessions: SessionSettings = field(default_factory=SessionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    panels: PanelSettings = field(default_factory=PanelSettings)
     ui: UISettings = field(default_factory=UISettings)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
 
@@ -233,6 +239,9 @@ DEFAULT_CONFIG_TEXT = """\
 
 [context]
 # max_file_bytes = 262144
+
+[panels]
+# shown = true                        # the side panels on terminals >= 140 columns (F2 toggles)
 
 [store]
 # db = "~/.local/share/claude-tui/sessions.db"

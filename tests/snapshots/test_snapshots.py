@@ -111,3 +111,18 @@ def test_status_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_permission_mode_picker(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "permission_mode_picker")
+
+
+def test_panels_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
+    """160x45 with panels shown: reconnecting (attempt k of N, countdown), last error with its time."""
+    assert _check(snap_compare, tmp_path, "panels_reconnecting")
+
+
+def test_panels_connected(snap_compare: Any, tmp_path: Path) -> None:
+    """Connected: API retries, cost and tokens, the context-window bar and the MCP list."""
+    assert _check(snap_compare, tmp_path, "panels_connected")
+
+
+def test_panels_folded_narrow(snap_compare: Any, tmp_path: Path) -> None:
+    """80x24: the panels fold into one tabbed panel beside the chat, on demand."""
+    assert _check(snap_compare, tmp_path, "panels_folded_narrow")

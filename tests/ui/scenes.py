@@ -383,3 +383,47 @@ SCENES: dict[str, Scene] = {
     "status_reconnecting": Scene(WIDE, steps=[status_reconnecting]),
     "permission_mode_picker": Scene(WIDE, steps=[permission_mode_picker]),
 }
+
+
+# -- the side panels (160x45 shows them; 80x24 folds them under a tab strip) ----------
+
+PANELS_WIDE = (160, 45)
+
+
+async def panels_connected(pilot: Any) -> None:
+    """A connected session after two turns: API retries, cost and tokens, the
+    context-window bar and the MCP servers (as the live CLI would report them)."""
+    from claude_tui.engine.events import ApiRetry, TextDelta
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "run the checkout tests")
+    await feed(
+        pilot, FLAKY,
+        ApiRetry(FLAKY[1], 1, 10, 0.6, 529, "overloaded_error"),
+        ApiRetry(FLAKY[1], 2, 10, 1.2, 529, "overloaded_error"),
+        *deltas(TextDelta, FLAKY, "All 12 checkout tests pass now."),
+        done := turn_end(FLAKY, "completed", "All 12 checkout tests pass now."),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+    heard = app.panels.heard[FLAKY[1]]
+    heard.context = (48_200, 200_000)
+    heard.mcp = (("github", "connected"), ("postgres", "failed"), ("docs", "pending"))
+    app.panels.refresh()
+    await pilot.pause()
+
+
+async def panels_folded(pilot: Any) -> None:
+    await open_and_settle(pilot, FLAKY)
+    await pilot.press("f2")
+    await pilot.pause()
+
+
+SCENES.update(
+    {
+        "panels_reconnecting": Scene(PANELS_WIDE, steps=[status_reconnecting]),
+        "panels_connected": Scene(PANELS_WIDE, steps=[panels_connected]),
+        "panels_folded_narrow": Scene(NARROW, steps=[panels_folded]),
+    }
+)

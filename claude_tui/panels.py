@@ -1,0 +1,339 @@
+"""The app's side of the panels: what the current session's panels show, kept current.
+
+The app delegates here (``ClaudeTUI.panels``): "Toggle panels", following the
+current session, and feeding the Session and Timeouts panels. Facts come from
+the live side (``LiveSession.state``, the engine's ``SessionState``) and from
+the few engine events the state does not carry (the CLI's version, API
+retries, cost and tokens, when an error happened), heard on the controller's
+event feed. The context-window use and the MCP servers are asked of the live
+CLI through the engine (``worker.context_usage()`` / ``mcp_status()``) after
+each turn and when a connected session comes on screen.
+
+Cost: other sessions' events only update a small record; the panels are
+redrawn for the current session alone, once a second (countdowns) or when
+one of its events arrives, and a panel whose text did not change is not
+touched (``PanelBox.show``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .config import TimeoutSettings
+from .widgets.panels.session import RetryNote, SessionFacts
+from .widgets.panels.timeouts import TimeoutRow
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from .app import ClaudeTUI
+    from .live.session import LiveSession
+    from .views import OpenView
+    from .widgets.panels.side_area import SidePanels
+
+log = logging.getLogger(__name__)
+
+TICK_S = 1.0
+MAX_RETRY_NOTES = 10
+WATCHED = frozenset({"StateChanged", "SessionStarted", "ApiRetry", "TurnCompleted", "ErrorOccurred"})
+"""The engine events the panels listen to (by class name: no engine import here)."""
+
+
+@dataclass
+class Heard:
+    """What the events of one session said that its state does not hold."""
+
+    cli_version: str | None = None
+    retries: list[RetryNote] = field(default_factory=list)
+    cost_usd: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    last_error: str | None = None
+    last_error_at: float | None = None
+    state: Any = None  # the newest SessionState heard (before the pane's inbox drew it)
+    context: tuple[int, int] | None = None
+    mcp: tuple[tuple[str, str], ...] | None = None
+    asking: bool = False
+
+
+def git_branch(cwd: str) -> str | None:
+    """The branch checked out in the repository holding ``cwd`` (read from .git/HEAD), if any."""
+    try:
+        path = Path(cwd).resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (path, *path.parents):
+        head = folder / ".git" / "HEAD"
+        try:
+            if (folder / ".git").is_file():  # a worktree: "gitdir: <path>"
+                text = (folder / ".git").read_text(encoding="utf-8", errors="replace").strip()
+                if text.startswith("gitdir:"):
+                    head = Path(text[7:].strip()) / "HEAD"
+            text = head.read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            continue
+        if text.startswith("ref: refs/heads/"):
+            return text[len("ref: refs/heads/") :]
+        if text.startswith("ref:"):
+            return text.rsplit("/", 1)[-1]
+        return f"detached {text[:8]}"
+    return None
+
+
+def timeout_rows(settings: TimeoutSettings, overrides: dict[str, Any] | None = None) -> list[TimeoutRow]:
+    """The four timeouts in force, each with where it comes from."""
+    defaults = TimeoutSettings()
+    rows = []
+    for f in fields(TimeoutSettings):
+        value = (overrides or {}).get(f.name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            rows.append(TimeoutRow(f.name, float(value), "this session"))
+            continue
+        configured = float(getattr(settings, f.name))
+        rows.append(TimeoutRow(f.name, configured, "default" if configured == getattr(defaults, f.name) else "config"))
+    return rows
+
+
+class PanelsController:
+    """See the module docstring."""
+
+    def __init__(self, app: ClaudeTUI) -> None:
+        self.app = app
+        self.heard: dict[str, Heard] = {}
+        self.branches: dict[str, str | None] = {}
+        self._timer: Timer | None = None
+        self._pending = False
+        self._background: set[asyncio.Task[Any]] = set()
+        self.redraws = 0  # refreshes that ran (tests, benchmarks)
+
+    # -- the side area ---------------------------------------------------------------------
+
+    @property
+    def side(self) -> SidePanels:
+        from .widgets.panels.side_area import SidePanels
+
+        return self.app.screen_stack[0].query_one(SidePanels)
+
+    def mounted(self) -> None:
+        """The main screen is up: listen to the engine's events, tick once a second."""
+        side = self.side
+        side.wanted = self.app.settings.panels.shown
+        side.set_room(self.app.size.width)
+        self.app.live.listeners.append(self.heard_event)
+        self._timer = self.app.set_interval(TICK_S, self.refresh, name="panels")
+        self.refresh()
+
+    def resized(self, width: int) -> None:
+        if self._timer is None:
+            return  # before the main screen is up (mounted() reads the width itself)
+        self.side.set_room(width)
+        self.refresh()
+
+    def toggle(self) -> None:
+        """"Toggle panels": on a wide terminal the choice is kept in the config."""
+        side = self.side
+        if side.toggle():
+            self.app.settings.panels.shown = side.wanted
+            self.app.save_settings_soon()
+        elif side.shown and self.app.screen_stack[0].has_class("-narrow"):
+            self.app.sidebar.set_shown(shown_narrow=False)  # the chat keeps the room (ctrl+b brings the list)
+        self.refresh()
+
+    def follow(self) -> None:
+        """Another session came on screen: draw its panels; ask its CLI what it knows."""
+        live = self._current_live()
+        if live is not None and live.session_id:
+            heard = self.heard.get(live.session_id)
+            if heard is not None and heard.context is None and live.state is not None and live.state.is_live:
+                self._ask_cli(live.session_id)
+        self.refresh_soon()
+
+    # -- what is heard -----------------------------------------------------------------
+
+    def heard_event(self, event: Any) -> None:
+        """Every engine event passes here (the live controller's feed): cheap for deltas."""
+        kind = type(event).__name__
+        if kind not in WATCHED:
+            return
+        sid = event.session_id
+        heard = self.heard.get(sid)
+        if heard is None:
+            heard = self.heard[sid] = Heard()
+        now = self.app.clock().timestamp()
+        if kind == "StateChanged":
+            heard.state = event.state
+        elif kind == "SessionStarted":
+            heard.cli_version = event.claude_code_version
+        elif kind == "ApiRetry":
+            heard.retries.append(RetryNote(event.attempt, event.max_retries, event.status, now))
+            del heard.retries[:-MAX_RETRY_NOTES]
+        elif kind == "TurnCompleted":
+            heard.cost_usd += event.cost_usd or 0.0
+            heard.input_tokens += event.input_tokens or 0
+            heard.output_tokens += event.output_tokens or 0
+            self._ask_cli(sid)
+        elif kind == "ErrorOccurred":
+            heard.last_error, heard.last_error_at = event.message, now
+        if self._is_current(sid):
+            self.refresh_soon()
+
+    def _is_current(self, sid: str) -> bool:
+        live = self._current_live()
+        return live is not None and live.session_id == sid
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def refresh_soon(self) -> None:
+        if not self._pending:
+            self._pending = True
+            self.app.call_later(self.refresh)
+
+    def refresh(self) -> None:
+        """Draw the current session's panels (nothing happens while they are hidden)."""
+        self._pending = False
+        if self._timer is None or not self.app.screen_stack:
+            return
+        try:
+            side = self.side
+        except Exception:  # noqa: BLE001 - quitting: the screen is gone
+            return
+        if not side.shown:
+            return
+        self.redraws += 1
+        live = self._current_live()
+        now = self.app.clock().timestamp()
+        side.session.show_facts(self.facts(live) if live is not None else None, now)
+        side.timeouts.show_rows(timeout_rows(self.app.settings.timeouts))
+        side.context.show_files([])
+
+    def _current_live(self) -> LiveSession | None:
+        view = self.app.current_view
+        return self.app.live.session_of(view) if view is not None else None
+
+    def facts(self, live: LiveSession) -> SessionFacts:
+        """The Session panel's facts for ``live`` now."""
+        app = self.app
+        sid = live.session_id
+        heard = self.heard.get(sid) if sid else None
+        state = live.state
+        if heard is not None and heard.state is not None:
+            state = heard.state
+        cwd = str(live.cwd)
+        branch = self._branch(cwd, live.view)
+        manager = app.live.manager
+        worker = live.worker
+        pid = None
+        if worker is not None and state is not None and state.is_live:
+            pid = worker.cli_pid
+        common: dict[str, Any] = dict(
+            cwd=cwd,
+            branch=branch,
+            permission_mode=live.mode,
+            waiting_permission=bool(live.requests),
+            queued=len(live.queued),
+            live=manager.budget.live if manager is not None else 0,
+            max_live=app.settings.sessions.max_live,
+            pid=pid,
+        )
+        if heard is not None:
+            common.update(
+                cli_version=heard.cli_version,
+                retries=tuple(heard.retries),
+                cost_usd=heard.cost_usd,
+                input_tokens=heard.input_tokens,
+                output_tokens=heard.output_tokens,
+                context=heard.context,
+                mcp=heard.mcp,
+                last_error_at=heard.last_error_at,
+            )
+        if live.is_draft and not live.sent:
+            return SessionFacts(draft=True, session_id=None, model=app.settings.claude.model, **common)
+        if state is None:  # opened from the store, no CLI yet: what the stored row says
+            from .timestamps import parse_iso
+
+            row = self._row(live.view)
+            started = parse_iso(row.created_at) if row is not None and row.created_at else None
+            return SessionFacts(
+                draft=False,
+                session_id=sid,
+                started_at=started.timestamp() if started is not None else None,
+                messages=row.message_count if row is not None else 0,
+                last_error=row.last_error if row is not None else None,
+                model=app.settings.claude.model,
+                **common,
+            )
+        last_error = state.last_error or (heard.last_error if heard is not None else None)
+        return SessionFacts(
+            draft=False,
+            session_id=state.session_id,
+            phase=state.phase.value,
+            started_at=state.started_at,
+            messages=state.messages,
+            last_error=last_error,
+            attempt=state.attempt,
+            max_attempts=state.max_attempts,
+            next_retry_at=state.next_retry_at,
+            model=state.model,
+            **common,
+        )
+
+    def _branch(self, cwd: str, view: OpenView | Any) -> str | None:
+        if cwd in self.branches:
+            return self.branches[cwd] or self._row_branch(view)
+        self.branches[cwd] = None
+        self._spawn(self._read_branch(cwd))
+        return self._row_branch(view)
+
+    def _row(self, view: Any) -> Any:
+        key = getattr(view, "key", None)
+        return self.app.index.by_key.get(key) if key is not None else None
+
+    def _row_branch(self, view: Any) -> str | None:
+        row = self._row(view)
+        return getattr(row, "git_branch", None) if row is not None else None
+
+    async def _read_branch(self, cwd: str) -> None:
+        branch = await asyncio.to_thread(git_branch, cwd)
+        if branch is not None:
+            self.branches[cwd] = branch
+            self.refresh_soon()
+
+    # -- asking the live CLI ---------------------------------------------------------------
+
+    def _ask_cli(self, sid: str) -> None:
+        manager = self.app.live.manager
+        worker = manager.get(sid) if manager is not None else None
+        heard = self.heard.get(sid)
+        if worker is None or heard is None or heard.asking or not hasattr(worker, "context_usage"):
+            return
+        heard.asking = True
+        self._spawn(self._ask(worker, heard))
+
+    async def _ask(self, worker: Any, heard: Heard) -> None:
+        try:
+            usage = await worker.context_usage()
+            if usage is not None:
+                total, limit = usage.get("totalTokens"), usage.get("maxTokens")
+                if isinstance(total, int) and isinstance(limit, int):
+                    heard.context = (total, limit)
+            servers = await worker.mcp_status()
+            if servers is not None:
+                heard.mcp = tuple((str(s.get("name", "?")), str(s.get("status", "?"))) for s in servers)
+        finally:
+            heard.asking = False
+        if self._is_current(worker.session_id):
+            self.refresh_soon()
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("panels: a background read failed", exc_info=task.exception())
