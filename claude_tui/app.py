@@ -62,6 +62,7 @@ from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, 
 from .literal import safe_line
 from .live.controller import LiveController, draft_intro_text
 from .panels import PanelsController
+from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -583,7 +584,7 @@ class ClaudeTUI(App[None]):
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
         view = self.views.of_widget(event.prompt)
-        if view is not None and self.live.submit(view, event.text):
+        if view is not None and self.panels.may_send(view) and self.live.submit(view, event.text):
             event.prompt.clear()
 
     @on(PromptArea.Changed)
@@ -764,6 +765,16 @@ class ClaudeTUI(App[None]):
     def action_toggle_panels(self) -> None:
         self.panels.toggle()
 
+    def action_attach_context(self) -> None:
+        self.panels.attach()
+
+    def action_remove_context_file(self) -> None:
+        self.panels.remove()
+
+    @on(ContextPanel.Remove)
+    def _remove_context_row(self, event: ContextPanel.Remove) -> None:
+        self.panels.remove(event.path)
+
     def on_resize(self, event: events.Resize) -> None:
         if self.screen_stack:
             self.panels.resized(event.size.width)
@@ -838,6 +849,8 @@ class ClaudeTUI(App[None]):
         if self.live.can_retry(self.current_view):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
+        yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
+        yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
         yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)
 

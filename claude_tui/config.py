@@ -61,6 +61,7 @@ class SessionSettings:
 @dataclass
 class ContextSettings:
     max_file_bytes: int = 262_144  # larger attached files are refused
+    max_total_bytes: int = 1_048_576  # attached files sent with one prompt, together; 0 = no cap
 
 
 @dataclass
@@ -239,6 +240,7 @@ DEFAULT_CONFIG_TEXT = """\
 
 [context]
 # max_file_bytes = 262144
+# max_total_bytes = 1048576           # files sent with one prompt, together
 
 [panels]
 # shown = true                        # the side panels on terminals >= 140 columns (F2 toggles)

@@ -36,6 +36,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("ctrl+t", "permission_mode", "Mode", id="permission_mode", priority=True),
     Binding("ctrl+o", "change_directory", "Directory", id="change_directory", priority=True),
     Binding("f2", "toggle_panels", "Panels", show=False, id="toggle_panels", priority=True),
+    Binding("f3", "attach_context", "Attach", show=False, id="attach_context", priority=True),
     Binding("f1", "help", "Help", id="help", priority=True),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
     Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -46,6 +47,11 @@ APP_BINDINGS: list[BindingType] = [
 SCREEN_BINDINGS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Focus next", show=False, id="focus_next"),
     Binding("shift+tab", "app.focus_previous", "Focus previous", show=False, id="focus_previous"),
+]
+
+# The Context panel's row list (widgets/panels/context.py).
+PANEL_BINDINGS: list[BindingType] = [
+    Binding("delete", "remove", "Remove", show=False, id="remove_context_file"),
 ]
 
 GOTO_IDS = [f"goto_session_{n}" for n in range(1, 10)]
@@ -63,6 +69,8 @@ KEY_HELP: list[tuple[str, str]] = [
     ("permission_mode", "Permission mode of the session"),
     ("change_directory", "Change the directory of a new session"),
     ("toggle_panels", "Show or hide the side panels"),
+    ("attach_context", "Attach context files (picker)"),
+    ("remove_context_file", "Remove context file (Context panel row)"),
     ("toggle_sidebar", "Show or hide the sidebar"),
     ("focus_filter", "Filter sessions (titles and text)"),
     ("command_palette", "Command palette (switch session, theme ...)"),
@@ -86,7 +94,7 @@ def alt_digits_are_keys() -> None:
 
 
 def _default_keys(binding_id: str) -> str | None:
-    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS):
+    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS, *PANEL_BINDINGS):
         if isinstance(binding, Binding) and binding.id == binding_id:
             return binding.key
     return None

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .attachments import Attachments
 from .config import TimeoutSettings
+from .attachments import shown_path
 from .widgets.panels.session import RetryNote, SessionFacts
 from .widgets.panels.timeouts import TimeoutRow
 
@@ -38,8 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_S = 1.0
+SCAN_EVERY = 3  # refreshes between re-checks of the attached files (in a thread)
 MAX_RETRY_NOTES = 10
-WATCHED = frozenset({"StateChanged", "SessionStarted", "ApiRetry", "TurnCompleted", "ErrorOccurred"})
+WATCHED = frozenset({"StateChanged", "SessionStarted", "ApiRetry", "TurnCompleted", "ErrorOccurred", "PromptSent", "SessionSaved"})
 """The engine events the panels listen to (by class name: no engine import here)."""
 
 
@@ -109,6 +112,8 @@ class PanelsController:
         self._pending = False
         self._background: set[asyncio.Task[Any]] = set()
         self.redraws = 0  # refreshes that ran (tests, benchmarks)
+        self.files = Attachments(app, self.refresh_soon)
+        self._ticks = 0
 
     # -- the side area ---------------------------------------------------------------------
 
@@ -124,6 +129,7 @@ class PanelsController:
         side.wanted = self.app.settings.panels.shown
         side.set_room(self.app.size.width)
         self.app.live.listeners.append(self.heard_event)
+        self.app.live.sender.files_for = self.files.files_for
         self._timer = self.app.set_interval(TICK_S, self.refresh, name="panels")
         self.refresh()
 
@@ -146,11 +152,69 @@ class PanelsController:
     def follow(self) -> None:
         """Another session came on screen: draw its panels; ask its CLI what it knows."""
         live = self._current_live()
+        if live is not None and live.view.number not in self.files.stored:
+            self._spawn(self.files.load(live))
         if live is not None and live.session_id:
             heard = self.heard.get(live.session_id)
             if heard is not None and heard.context is None and live.state is not None and live.state.is_live:
                 self._ask_cli(live.session_id)
         self.refresh_soon()
+
+    # -- context files ----------------------------------------------------------------------
+
+    def attach(self) -> None:
+        """"Attach context files": the picker, rooted at the session's folder."""
+        from .screens.file_picker import FilePickerScreen
+
+        live = self._current_live()
+        if live is None:
+            self.app.notify("Open a session (or a draft) first.", title="attach context files", markup=False)
+            return
+
+        def picked(paths: list[Path] | None) -> None:
+            if paths:
+                self._spawn(self._attach(live, paths))
+
+        self.app.push_screen(FilePickerScreen(live.cwd), picked)
+
+    async def _attach(self, live: LiveSession, paths: list[Path]) -> None:
+        added = await self.files.attach(live, paths)
+        names = ", ".join(shown_path(p, live.cwd) for p in added) or "nothing new"
+        self.app.notify(f"attached: {names}", title="context", markup=False)
+        problem = self.files.problem(live)
+        if problem is not None:
+            self.app.notify(problem, title="context", severity="warning", markup=False)
+        self.refresh_soon()
+
+    def remove(self, path: str | None = None) -> None:
+        """"Remove context file": the row given, or the highlighted one in the Context panel."""
+        live = self._current_live()
+        if live is None:
+            return
+        if path is None:
+            from .widgets.panels.context import ContextList
+
+            listing = self.side.query_one(ContextList)
+            index = listing.highlighted
+            if index is None or not self.files.paths(live):
+                self.app.notify("No context file to remove.", title="context", markup=False)
+                return
+            path = listing.get_option_at_index(index).id
+        if path is not None:
+            self._spawn(self._remove(live, path))
+
+    async def _remove(self, live: LiveSession, path: str) -> None:
+        if await self.files.remove(live, path):
+            self.app.notify(f"removed: {shown_path(path, live.cwd)}", title="context", markup=False)
+
+    def may_send(self, view: Any) -> bool:
+        """Before a prompt goes: a file that would be refused is named and the prompt kept."""
+        live = self.app.live.session_of(view)
+        problem = self.files.problem(live) if live is not None else None
+        if problem is None:
+            return True
+        self.app.notify(problem + ". The prompt was not sent.", title="context", severity="warning", markup=False)
+        return False
 
     # -- what is heard -----------------------------------------------------------------
 
@@ -178,8 +242,18 @@ class PanelsController:
             self._ask_cli(sid)
         elif kind == "ErrorOccurred":
             heard.last_error, heard.last_error_at = event.message, now
+        elif kind == "PromptSent" and event.files:
+            self._reload_sent(sid)
+        elif kind == "SessionSaved" and sid in self.files.unstored:
+            self._spawn(self.files.session_saved(sid))
         if self._is_current(sid):
             self.refresh_soon()
+
+    def _reload_sent(self, sid: str) -> None:
+        live = self.app.live.sessions.by_sid.get(sid)
+        key = self.files._key(live) if live is not None else None  # noqa: SLF001
+        if key is not None:
+            self._spawn(self.files.reload_sent(key))
 
     def _is_current(self, sid: str) -> bool:
         live = self._current_live()
@@ -208,9 +282,14 @@ class PanelsController:
         now = self.app.clock().timestamp()
         side.session.show_facts(self.facts(live) if live is not None else None, now)
         side.timeouts.show_rows(timeout_rows(self.app.settings.timeouts))
-        side.context.show_files([])
+        side.context.show_files(self.files.rows(live) if live is not None else [])
+        self._ticks += 1
+        if self._ticks % SCAN_EVERY == 0 and live is not None and self.files.paths(live):
+            self._spawn(self.files.scan())  # files change on disk: checked in a thread
 
     def _current_live(self) -> LiveSession | None:
+        if not self.app.screen_stack:
+            return None  # quitting
         view = self.app.current_view
         return self.app.live.session_of(view) if view is not None else None
 

@@ -68,6 +68,7 @@ from .connection import CLOSE_GRACE_S, ClientFactory, ConnectionMixin, KillWatch
 from .errors import Failure
 from .events import EngineEvent, ErrorOccurred, StateChanged, TurnCompleted
 from .inspection import InspectionMixin
+from .sent_marks import SentMarksMixin
 from .options import ConnectionConfig, PermissionCallback, SessionSpec, project_key_for
 from .persist import Persister
 from .state import Phase, SessionState
@@ -86,7 +87,7 @@ log = logging.getLogger(__name__)
 STDERR_LINES = 400
 
 
-class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin):
+class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, SentMarksMixin):
     """Runs one session. Create it, ``start()`` it, send commands, subscribe to events.
 
     Commands return at once (they are queued); ``send`` returns a future that

@@ -126,3 +126,13 @@ def test_panels_connected(snap_compare: Any, tmp_path: Path) -> None:
 def test_panels_folded_narrow(snap_compare: Any, tmp_path: Path) -> None:
     """80x24: the panels fold into one tabbed panel beside the chat, on demand."""
     assert _check(snap_compare, tmp_path, "panels_folded_narrow")
+
+
+def test_picker_filtered_two_marked(snap_compare: Any, tmp_path: Path) -> None:
+    """The file picker: a filter typed, two rows marked, node_modules collapsed."""
+    assert _check(snap_compare, tmp_path, "picker_filtered_two_marked")
+
+
+def test_context_mixed_statuses(snap_compare: Any, tmp_path: Path) -> None:
+    """The Context panel: ok (sent / not sent), changed since sent, missing, binary, too large, unreadable, not a file."""
+    assert _check(snap_compare, tmp_path, "context_mixed_statuses")

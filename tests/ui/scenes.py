@@ -427,3 +427,71 @@ SCENES.update(
         "panels_folded_narrow": Scene(NARROW, steps=[panels_folded]),
     }
 )
+
+
+PICKER_TREE = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "picker_tree"
+
+
+async def picker_filtered_two_marked(pilot: Any) -> None:
+    """The picker over a fixed folder: ".py" typed, two rows marked."""
+    from claude_tui.screens.file_picker import FilePickerScreen
+
+    app = pilot.app
+    app.push_screen(FilePickerScreen(PICKER_TREE, label=f"{SHOP}"))
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePickerScreen), what="picker")
+    picker = app.screen
+    await pilot.press(*".py")
+    tree = picker.tree
+    await pilot.press("down")
+    await wait_until(pilot, lambda: tree.has_focus and bool(tree.root.children), what="tree")
+    src = next(n for n in tree.root.children if str(n.label) == "src")
+    src.expand()
+    await wait_until(pilot, lambda: len(src.children) == 2, what="src loaded")
+    for node in src.children:
+        tree.marked.append(__import__("pathlib").Path(node.data.path))
+    tree.move_cursor(src.children[1])
+    picker.query_one("#picker-status").update("2 marked")
+    tree.refresh()
+    await pilot.pause()  # (the tree's loader is a worker that never ends: no settle_view)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def context_mixed(pilot: Any) -> None:
+    """Several attached files with mixed statuses and sent marks (statuses set as the scan would)."""
+    from claude_tui.attachments import Checked
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    files = app.panels.files
+
+    async def no_scan() -> None:
+        return None
+
+    files.scan = no_scan  # the paths do not exist here: keep the statuses below
+    live = app.live.session_of(app.view_for(FLAKY))
+    base = SHOP
+    rows = {
+        f"{base}/cart.py": Checked(2_400, "ok", "d1"),
+        f"{base}/tests/test_checkout.py": Checked(5_200, "ok", "d2-new"),
+        f"{base}/notes [draft].md": Checked(800, "ok", "d3"),
+        f"{base}/old.txt": Checked(None, "missing", None),
+        f"{base}/logo.png": Checked(40_000, "binary", None),
+        f"{base}/dump.sql": Checked(900_000, "too large", None),
+        "/etc/shadow": Checked(None, "unreadable", None),
+        f"{base}/src": Checked(None, "not a file", None),
+    }
+    files.stored[live.view.number] = FLAKY
+    files.by_view[live.view.number] = list(rows)
+    files.checked.update(rows)
+    files.sent[FLAKY[1]] = {f"{base}/cart.py": "d1", f"{base}/tests/test_checkout.py": "d2-old"}
+    app.panels.refresh()
+    await settle_view(pilot)
+
+
+SCENES.update(
+    {
+        "picker_filtered_two_marked": Scene(PANELS_WIDE, steps=[picker_filtered_two_marked]),
+        "context_mixed_statuses": Scene(PANELS_WIDE, steps=[context_mixed]),
+    }
+)
