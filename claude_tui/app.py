@@ -771,6 +771,9 @@ class ClaudeTUI(App[None]):
     def action_remove_context_file(self) -> None:
         self.panels.remove()
 
+    def action_edit_timeouts(self) -> None:
+        self.panels.edit_timeouts()
+
     @on(ContextPanel.Remove)
     def _remove_context_row(self, event: ContextPanel.Remove) -> None:
         self.panels.remove(event.path)
@@ -851,6 +854,7 @@ class ClaudeTUI(App[None]):
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
+        yield SystemCommand("Edit timeouts", "This session's connect, first-token, stall and turn timeouts", self.action_edit_timeouts)
         yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)
 

@@ -27,7 +27,7 @@ from .attachments import Attachments
 from .config import TimeoutSettings
 from .attachments import shown_path
 from .widgets.panels.session import RetryNote, SessionFacts
-from .widgets.panels.timeouts import TimeoutRow
+from .widgets.panels.timeouts import Countdown, Fired, TimeoutRow
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -40,6 +40,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_S = 1.0
+OUTCOME_WORDS = {
+    "stalled": "the turn was interrupted (partial reply kept; retry offers it again)",
+    "timed_out": "the turn was interrupted (retry offers it again)",
+    "crashed": "the CLI was killed; reconnecting",
+    "interrupted": "the turn was interrupted",
+}
 SCAN_EVERY = 3  # refreshes between re-checks of the attached files (in a thread)
 MAX_RETRY_NOTES = 10
 WATCHED = frozenset({"StateChanged", "SessionStarted", "ApiRetry", "TurnCompleted", "ErrorOccurred", "PromptSent", "SessionSaved"})
@@ -61,6 +67,7 @@ class Heard:
     context: tuple[int, int] | None = None
     mcp: tuple[tuple[str, str], ...] | None = None
     asking: bool = False
+    fired: Fired | None = None
 
 
 def git_branch(cwd: str) -> str | None:
@@ -113,6 +120,7 @@ class PanelsController:
         self._background: set[asyncio.Task[Any]] = set()
         self.redraws = 0  # refreshes that ran (tests, benchmarks)
         self.files = Attachments(app, self.refresh_soon)
+        self.overrides: dict[str, dict[str, Any]] = {}  # session id -> its timeout overrides (store)
         self._ticks = 0
 
     # -- the side area ---------------------------------------------------------------------
@@ -154,6 +162,9 @@ class PanelsController:
         live = self._current_live()
         if live is not None and live.view.number not in self.files.stored:
             self._spawn(self.files.load(live))
+        if live is not None and live.view.key is not None and live.view.key[1] not in self.overrides:
+            self.overrides[live.view.key[1]] = {}
+            self._spawn(self._load_overrides(live.view.key[1], live.view.key))
         if live is not None and live.session_id:
             heard = self.heard.get(live.session_id)
             if heard is not None and heard.context is None and live.state is not None and live.state.is_live:
@@ -207,6 +218,53 @@ class PanelsController:
         if await self.files.remove(live, path):
             self.app.notify(f"removed: {shown_path(path, live.cwd)}", title="context", markup=False)
 
+    # -- timeouts -----------------------------------------------------------------------------
+
+    async def _load_overrides(self, sid: str, key: tuple[str, str]) -> None:
+        store = self.app.store
+        if store is None:
+            return
+        stored = await store.overrides(*key)
+        self.overrides[sid] = dict(stored.get("timeouts") or {})
+        self.refresh_soon()
+
+    def edit_timeouts(self) -> None:
+        """"Edit timeouts": this session's overrides, saved in the store and applied to its worker."""
+        from dataclasses import asdict
+
+        from .screens.timeouts_edit import TimeoutsScreen
+
+        live = self._current_live()
+        key = self.files._key(live) if live is not None else None  # noqa: SLF001
+        if live is None or key is None or live.view.key is None:
+            self.app.notify(
+                "Timeouts are per session: send the first prompt, then edit them (the config's apply until then).",
+                title="edit timeouts", markup=False,
+            )
+            return
+        sid = key[1]
+        current = dict(self.overrides.get(sid, {}))
+
+        def chosen(overrides: dict[str, float] | None) -> None:
+            if overrides is not None:
+                self._spawn(self._save_overrides(live, key, overrides))
+
+        config = {k: float(v) for k, v in asdict(self.app.settings.timeouts).items()}
+        self.app.push_screen(TimeoutsScreen(live.view.title, current, config), chosen)
+
+    async def _save_overrides(self, live: LiveSession, key: tuple[str, str], overrides: dict[str, float]) -> None:
+        store = self.app.store
+        if store is not None:
+            stored = await store.overrides(*key)
+            await store.set_overrides(
+                *key, model=stored.get("model"), system_prompt=stored.get("system_prompt"), timeouts=overrides
+            )
+        self.overrides[key[1]] = dict(overrides)
+        if live.worker is not None:
+            live.worker.set_timeouts(overrides)  # from the next turn on
+        self.app.notify("timeouts saved for this session (from the next turn)", title="timeouts", markup=False)
+        self.refresh_soon()
+
     def may_send(self, view: Any) -> bool:
         """Before a prompt goes: a file that would be refused is named and the prompt kept."""
         live = self.app.live.session_of(view)
@@ -236,12 +294,18 @@ class PanelsController:
             heard.retries.append(RetryNote(event.attempt, event.max_retries, event.status, now))
             del heard.retries[:-MAX_RETRY_NOTES]
         elif kind == "TurnCompleted":
+            fired = heard.fired
+            if fired is not None and fired.outcome == "…" and event.outcome in OUTCOME_WORDS:
+                heard.fired = Fired(fired.name, fired.seconds, fired.at, OUTCOME_WORDS[event.outcome])
             heard.cost_usd += event.cost_usd or 0.0
             heard.input_tokens += event.input_tokens or 0
             heard.output_tokens += event.output_tokens or 0
             self._ask_cli(sid)
         elif kind == "ErrorOccurred":
             heard.last_error, heard.last_error_at = event.message, now
+            if event.kind == "timeout" and event.timeout:
+                outcome = "the CLI was killed; reconnecting" if event.timeout in ("connect", "interrupt") else "…"
+                heard.fired = Fired(event.timeout, event.seconds or 0.0, now, outcome)
         elif kind == "PromptSent" and event.files:
             self._reload_sent(sid)
         elif kind == "SessionSaved" and sid in self.files.unstored:
@@ -281,11 +345,23 @@ class PanelsController:
         live = self._current_live()
         now = self.app.clock().timestamp()
         side.session.show_facts(self.facts(live) if live is not None else None, now)
-        side.timeouts.show_rows(timeout_rows(self.app.settings.timeouts))
+        self._show_timeouts(side, live)
         side.context.show_files(self.files.rows(live) if live is not None else [])
         self._ticks += 1
         if self._ticks % SCAN_EVERY == 0 and live is not None and self.files.paths(live):
             self._spawn(self.files.scan())  # files change on disk: checked in a thread
+
+    def _show_timeouts(self, side: SidePanels, live: LiveSession | None) -> None:
+        sid = live.session_id if live is not None else None
+        overrides = self.overrides.get(sid) if sid else None
+        armed: tuple[Countdown, ...] = ()
+        worker = live.worker if live is not None else None
+        if worker is not None and hasattr(worker, "armed_timers"):
+            armed = tuple(Countdown(t.name, t.seconds, t.left) for t in worker.armed_timers())
+        heard = self.heard.get(sid) if sid else None
+        side.timeouts.show_rows(
+            timeout_rows(self.app.settings.timeouts, overrides), armed, heard.fired if heard is not None else None
+        )
 
     def _current_live(self) -> LiveSession | None:
         if not self.app.screen_stack:

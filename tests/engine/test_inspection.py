@@ -48,3 +48,21 @@ def test_the_session_worker_has_them() -> None:
     from claude_tui.engine.worker import SessionWorker
 
     assert issubclass(SessionWorker, InspectionMixin)
+
+
+def test_armed_timers_count_down_and_pause() -> None:
+    from claude_tui.engine.timeouts import TimeoutPolicy, TurnClock
+
+    clock = TurnClock(TimeoutPolicy(connect=30, first_token=10, stall=5, turn=100), now=0.0)
+    assert dict(clock.armed()) == {"first_token": 10.0, "turn": 100.0}
+    clock.on_stream_event("message_start", 2.0)
+    assert dict(clock.armed()) == {"stall": 7.0, "turn": 100.0}
+    clock.pause(3.0)
+    assert clock.armed() == [("stall", None), ("turn", None)]
+
+
+def test_the_worker_publishes_its_armed_timers() -> None:
+    from claude_tui.engine.armed import ArmedTimersMixin
+    from claude_tui.engine.worker import SessionWorker
+
+    assert issubclass(SessionWorker, ArmedTimersMixin)

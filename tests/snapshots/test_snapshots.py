@@ -136,3 +136,13 @@ def test_picker_filtered_two_marked(snap_compare: Any, tmp_path: Path) -> None:
 def test_context_mixed_statuses(snap_compare: Any, tmp_path: Path) -> None:
     """The Context panel: ok (sent / not sent), changed since sent, missing, binary, too large, unreadable, not a file."""
     assert _check(snap_compare, tmp_path, "context_mixed_statuses")
+
+
+def test_timeouts_countdown_and_fired(snap_compare: Any, tmp_path: Path) -> None:
+    """Timeouts: an override marked "this session", countdowns running, the last one that fired."""
+    assert _check(snap_compare, tmp_path, "timeouts_countdown_and_fired")
+
+
+def test_timeouts_paused(snap_compare: Any, tmp_path: Path) -> None:
+    """Timeouts: paused while a permission question waits."""
+    assert _check(snap_compare, tmp_path, "timeouts_paused")

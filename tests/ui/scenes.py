@@ -495,3 +495,53 @@ SCENES.update(
         "context_mixed_statuses": Scene(PANELS_WIDE, steps=[context_mixed]),
     }
 )
+
+
+class ArmedWorker:
+    """Stands in for a running worker's public timer snapshot (``armed_timers``)."""
+
+    def __init__(self, *timers: tuple[str, float, float | None]) -> None:
+        self.timers = timers
+        self.cli_pid = 4242
+
+    def armed_timers(self) -> tuple[Any, ...]:
+        from claude_tui.engine.armed import ArmedTimer
+
+        return tuple(ArmedTimer(*t) for t in self.timers)
+
+
+async def timeouts_countdown_and_fired(pilot: Any) -> None:
+    """A stall override for this session, the stall and turn timers counting down,
+    and the stall that fired on the turn before."""
+    from claude_tui.widgets.panels.timeouts import Fired
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "make the checkout test deterministic")
+    live = app.live.session_of(app.view_for(FLAKY))
+    live.worker = ArmedWorker(("stall", 20.0, 12.4), ("turn", 1800.0, 1788.0))
+    app.panels.overrides[FLAKY[1]] = {"stall": 20.0}
+    app.panels.heard[FLAKY[1]].fired = Fired(
+        "stall", 20.0, FIXED_NOW.timestamp() - 95, "the turn was interrupted (partial reply kept; retry offers it again)"
+    )
+    app.panels.refresh()
+    await pilot.pause()
+
+
+async def timeouts_paused(pilot: Any) -> None:
+    """A permission question waits: the turn's timers show as paused."""
+    app = pilot.app
+    await permission_needed_in_background(pilot)
+    await open_and_settle(pilot, CART)
+    live = app.live.session_of(app.view_for(CART))
+    live.worker = ArmedWorker(("stall", 60.0, None), ("turn", 1800.0, None))
+    app.panels.refresh()
+    await pilot.pause()
+
+
+SCENES.update(
+    {
+        "timeouts_countdown_and_fired": Scene(PANELS_WIDE, steps=[timeouts_countdown_and_fired]),
+        "timeouts_paused": Scene(PANELS_WIDE, steps=[timeouts_paused]),
+    }
+)

@@ -125,3 +125,46 @@ async def test_marked_rows_attach_and_a_too_large_file_keeps_the_prompt(
         await turn_done(pilot)
         text = request_for(fake_api, "hello")
         assert "alpha" in text and "beta" in text and "xxxx" not in text
+
+
+async def test_timeout_override_persists_counts_down_and_fires(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]  # noqa: F811
+) -> None:
+    from claude_tui.screens.timeouts_edit import TimeoutsScreen
+    from tests.fakes.anthropic_api import Fault
+
+    app = live_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await send(pilot, "hello")
+        await turn_done(pilot)
+        panel = app.panels.side.timeouts
+        assert "config" in panel.plain and "this session" not in panel.plain
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, TimeoutsScreen), what="editor")
+        stall = app.screen.query_one("#timeout-stall")
+        stall.focus()
+        await pilot.press(*"abc")
+        await wait_until(pilot, lambda: "not a number" in str(app.screen.query_one("#timeouts-error").render()), what="named")
+        await pilot.press("backspace", "backspace", "backspace", "3", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TimeoutsScreen), what="saved")
+        await wait_until(pilot, lambda: "this session" in panel.plain, what="marked this session")
+        key = app.current_view.key
+        app.pane_for_view(app.current_view).prompt.focus()
+        fake_api.queue_fault(Fault.stall(after_deltas=3, hold_s=30))
+        await send(pilot, "stall please")
+        await wait_until(pilot, lambda: "stall: " in panel.plain and "left" in panel.plain, WAIT_S, "countdown")
+        await wait_until(pilot, lambda: "fired stall (3 s)" in panel.plain, WAIT_S, "fired")
+        await wait_until(pilot, lambda: "interrupted" in panel.plain, WAIT_S, "what happened")
+        await turn_done(pilot)
+    # Restart: the override is kept, shown and in force.
+    app = live_app(resume=key)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        panel = app.panels.side.timeouts
+        await wait_until(pilot, lambda: "this session" in panel.plain, WAIT_S, "override kept")
+        app.pane_for_view(app.current_view).prompt.focus()
+        fake_api.queue_fault(Fault.stall(after_deltas=3, hold_s=30))
+        await send(pilot, "stall again")
+        await wait_until(pilot, lambda: "fired stall (3 s)" in panel.plain, WAIT_S, "fired at the new value")
+        await turn_done(pilot)

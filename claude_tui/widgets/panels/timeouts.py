@@ -1,4 +1,5 @@
-"""The Timeouts panel: the four timeouts in force for the current session, and where each comes from.
+"""The Timeouts panel: the four timeouts in force for the current session and where each comes from,
+a countdown for every timer armed now (or "paused"), and the last one that fired.
 
 ``TimeoutRow`` is one line's facts (made by ``claude_tui/panels.py``);
 ``timeouts_body`` words them.
@@ -6,13 +7,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from textual.content import Content
 
 from .base import PanelBox
 
-NAMES = (("connect", "connect"), ("first_token", "first token"), ("stall", "stall"), ("turn", "turn"))
+NAMES = (("connect", "connect"), ("first_token", "first token"), ("stall", "stall"), ("turn", "turn"), ("interrupt", "interrupt"))
 SOURCE_STYLE = {"default": "$text-muted", "config": "$accent", "this session": "$warning"}
 
 
@@ -23,6 +25,21 @@ class TimeoutRow:
     source: str  # default, config, this session
 
 
+@dataclass(frozen=True)
+class Countdown:
+    name: str
+    seconds: float
+    left: float | None  # None: paused
+
+
+@dataclass(frozen=True)
+class Fired:
+    name: str
+    seconds: float
+    at: float  # epoch
+    outcome: str  # what happened, in words
+
+
 def seconds_text(seconds: float) -> str:
     if seconds <= 0:
         return "off"
@@ -31,7 +48,14 @@ def seconds_text(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def timeouts_body(rows: list[TimeoutRow]) -> Content:
+def left_text(left: float) -> str:
+    whole = int(left + 0.999)  # 0.2 s left reads "1 s", never "0 s" while armed
+    if whole >= 120:
+        return f"{whole // 60}:{whole % 60:02d} left"
+    return f"{whole} s left"
+
+
+def timeouts_body(rows: list[TimeoutRow], armed: tuple[Countdown, ...] = (), fired: Fired | None = None) -> Content:
     labels = dict(NAMES)
     lines = [
         Content.assemble(
@@ -41,6 +65,20 @@ def timeouts_body(rows: list[TimeoutRow]) -> Content:
         )
         for r in rows
     ]
+    for timer in armed:
+        label = labels.get(timer.name, timer.name)
+        if timer.left is None:
+            lines.append(Content.assemble(("‖ ", "$warning"), f"{label}: ", ("paused (waiting for you)", "$warning")))
+        else:
+            lines.append(Content.assemble(("» ", "$accent"), f"{label}: ", (left_text(timer.left), "bold $accent")))
+    if fired is not None:
+        when = time.strftime("%H:%M:%S", time.localtime(fired.at))
+        label = labels.get(fired.name, fired.name)
+        lines.append(
+            Content.assemble(
+                ("fired ", "$error"), f"{label} ({seconds_text(fired.seconds)}) at {when}: ", (fired.outcome, "$error")
+            )
+        )
     return Content("\n").join(lines)
 
 
@@ -48,5 +86,5 @@ class TimeoutsPanel(PanelBox):
     def __init__(self) -> None:
         super().__init__("Timeouts", id="timeouts-panel")
 
-    def show_rows(self, rows: list[TimeoutRow]) -> bool:
-        return self.show(timeouts_body(rows))
+    def show_rows(self, rows: list[TimeoutRow], armed: tuple[Countdown, ...] = (), fired: Fired | None = None) -> bool:
+        return self.show(timeouts_body(rows, armed, fired))
