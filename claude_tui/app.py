@@ -774,6 +774,17 @@ class ClaudeTUI(App[None]):
     def action_edit_timeouts(self) -> None:
         self.panels.edit_timeouts()
 
+    def reconnect_current(self) -> None:
+        """"Reconnect now" on the session on screen."""
+        self.panels.reconnect()
+
+    def action_change_model(self) -> None:
+        self.panels.change_model()
+
+    def action_retry_last_prompt(self) -> None:
+        if not self.live.retry(self.current_view):
+            self.notify("Nothing to retry: the last turn did not fail or was not cut short.", title="retry", markup=False)
+
     @on(ContextPanel.Remove)
     def _remove_context_row(self, event: ContextPanel.Remove) -> None:
         self.panels.remove(event.path)
@@ -854,6 +865,9 @@ class ClaudeTUI(App[None]):
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
+        yield SystemCommand("Reconnect now", "Restart this session's Claude Code process and resume", self.reconnect_current)
+        yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)
+        yield SystemCommand("Change model", "The model of this session from the next turn", self.action_change_model)
         yield SystemCommand("Edit timeouts", "This session's connect, first-token, stall and turn timeouts", self.action_edit_timeouts)
         yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)

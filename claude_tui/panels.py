@@ -265,6 +265,47 @@ class PanelsController:
         self.app.notify("timeouts saved for this session (from the next turn)", title="timeouts", markup=False)
         self.refresh_soon()
 
+    # -- session actions ----------------------------------------------------------------
+
+    def reconnect(self) -> None:
+        """"Reconnect now": drop the session's CLI and connect again (resume)."""
+        live = self._current_live()
+        if live is None or live.worker is None:
+            self.app.notify("This session has no Claude Code process yet: the next prompt starts one.",
+                            title="reconnect", markup=False)
+            return
+        live.worker.reconnect()
+        self.app.notify("reconnecting …", title="reconnect", markup=False)
+
+    def change_model(self) -> None:
+        """"Change model": the next turn of this session uses the chosen model."""
+        from .screens.model_picker import ModelScreen
+
+        live = self._current_live()
+        if live is None:
+            self.app.notify("Open a session (or a draft) first.", title="change model", markup=False)
+            return
+        current = live.state.model if live.state is not None else self.app.settings.claude.model
+
+        def chosen(model: str | None) -> None:
+            if model is not None:
+                self._spawn(self._set_model(live, model or None))
+
+        self.app.push_screen(ModelScreen(current, live.view.title), chosen)
+
+    async def _set_model(self, live: LiveSession, model: str | None) -> None:
+        worker = await self.app.live.workers.ensure(live)
+        if worker is None:
+            return
+        shown = model or "the CLI's default"
+        waiting = worker.set_model(model)
+        self.app.notify(f"model: {shown} (from the next turn)", title="change model", markup=False)
+        try:
+            await waiting
+        except Exception as exc:  # noqa: BLE001 - the CLI refused or the session ended: say so
+            self.app.notify(f"model not changed to {shown}: {exc}", title="change model", severity="error", markup=False)
+        self.refresh_soon()
+
     def may_send(self, view: Any) -> bool:
         """Before a prompt goes: a file that would be refused is named and the prompt kept."""
         live = self.app.live.session_of(view)

@@ -168,3 +168,52 @@ async def test_timeout_override_persists_counts_down_and_fires(
         await send(pilot, "stall again")
         await wait_until(pilot, lambda: "fired stall (3 s)" in panel.plain, WAIT_S, "fired at the new value")
         await turn_done(pilot)
+
+
+async def test_change_model_reaches_the_next_request(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]  # noqa: F811
+) -> None:
+    from claude_tui.screens.model_picker import ModelScreen
+
+    app = live_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await send(pilot, "hello")
+        await turn_done(pilot)
+        first = fake_api.message_requests[-1].body["model"]
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelScreen), what="model picker")
+        await pilot.press(*"bad name")
+        await wait_until(pilot, lambda: "no spaces" in str(app.screen.query_one("#model-error").render()), what="named")
+        app.screen.query_one("#model-input").value = ""
+        await pilot.press(*"claude-haiku-4-5", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ModelScreen), what="closed")
+        live = live_of(app)
+        await wait_until(pilot, lambda: live.state is not None and live.state.model == "claude-haiku-4-5", WAIT_S, "switched")
+        app.pane_for_view(app.current_view).prompt.focus()
+        await send(pilot, "again")
+        await turn_done(pilot)
+        req = next(r for r in reversed(fake_api.message_requests) if "again" in last_user_text(r))
+        assert req.body["model"] == "claude-haiku-4-5" != first
+        assert "claude-haiku-4-5" in app.panels.side.session.plain
+
+
+async def test_reconnect_now_gets_a_new_cli_and_the_panel_follows(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]  # noqa: F811
+) -> None:
+    app = live_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await send(pilot, "hello")
+        await turn_done(pilot)
+        live = live_of(app)
+        panel = app.panels.side.session
+        await wait_until(pilot, lambda: "connected" in panel.plain and "pid" in panel.plain, WAIT_S, "connected")
+        pid = live.worker.cli_pid
+        assert "Reconnect now" in [c.title for c in app.get_system_commands(app.screen)]
+        app.reconnect_current()
+        await wait_until(pilot, lambda: live.worker.cli_pid not in (None, pid) and live.state.phase.value == "ready", WAIT_S, "new CLI")
+        await wait_until(pilot, lambda: f"pid {live.worker.cli_pid}" in panel.plain, WAIT_S, "panel shows it")
+        app.pane_for_view(app.current_view).prompt.focus()
+        await send(pilot, "still there?")
+        await turn_done(pilot)
