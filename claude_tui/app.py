@@ -772,14 +772,14 @@ class ClaudeTUI(App[None]):
         self.panels.remove()
 
     def action_edit_timeouts(self) -> None:
-        self.panels.edit_timeouts()
+        self.panels.actions.edit_timeouts()
 
     def reconnect_current(self) -> None:
         """"Reconnect now" on the session on screen."""
-        self.panels.reconnect()
+        self.panels.actions.reconnect()
 
     def action_change_model(self) -> None:
-        self.panels.change_model()
+        self.panels.actions.change_model()
 
     def action_retry_last_prompt(self) -> None:
         if not self.live.retry(self.current_view):
