@@ -778,6 +778,9 @@ class ClaudeTUI(App[None]):
         """"Reconnect now" on the session on screen."""
         self.panels.actions.reconnect()
 
+    def action_settings(self) -> None:
+        self.panels.actions.open_settings()
+
     def action_change_model(self) -> None:
         self.panels.actions.change_model()
 
@@ -868,6 +871,7 @@ class ClaudeTUI(App[None]):
         yield SystemCommand("Reconnect now", "Restart this session's Claude Code process and resume", self.reconnect_current)
         yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)
         yield SystemCommand("Change model", "The model of this session from the next turn", self.action_change_model)
+        yield SystemCommand("Settings", "Edit the config file (model, timeouts, limits, theme ...)", self.action_settings)
         yield SystemCommand("Edit timeouts", "This session's connect, first-token, stall and turn timeouts", self.action_edit_timeouts)
         yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .app import ClaudeTUI
+    from .config import Settings
     from .live.session import LiveSession
     from .panels import PanelsController
 
@@ -96,3 +97,51 @@ class SessionActions:
             self.app.notify(f"model not changed to {shown}: {exc}", title="change model", severity="error", markup=False)
         self.panels.refresh_soon()
 
+
+    # -- settings -----------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """"Settings": edit the config file; what can take effect now does."""
+        from .screens.settings import SettingsScreen
+
+        app = self.app
+
+        def chosen(settings: Settings | None) -> None:
+            if settings is not None:
+                self.panels.spawn(self._apply_settings(settings))
+
+        app.push_screen(SettingsScreen(app.settings, sorted(app.available_themes), str(app.config_path)), chosen)
+
+    async def _apply_settings(self, new: Settings) -> None:
+        import asyncio
+        from dataclasses import fields
+
+        from .config import save_settings
+
+        app = self.app
+        current = app.settings
+        restart = []
+        if new.sessions.max_live != current.sessions.max_live:
+            restart.append("live sessions at once")
+        for name in ("claude", "timeouts", "reconnect", "sessions", "context", "panels", "ui"):
+            section, values = getattr(current, name), getattr(new, name)
+            for f in fields(section):
+                setattr(section, f.name, getattr(values, f.name))  # in place: the engine holds this object
+        if current.ui.theme in app.available_themes and app.theme != current.ui.theme:
+            app.theme = current.ui.theme
+        side = self.panels.side
+        side.wanted = current.panels.shown
+        side.set_room(app.size.width)
+        for live in app.live.sessions.by_view.values():
+            if live.worker is not None and live.session_id is not None:
+                live.worker.set_timeouts(self.panels.overrides.get(live.session_id, {}))
+        try:
+            await asyncio.to_thread(save_settings, current, app.config_path)
+        except OSError as exc:
+            app.notify(f"Cannot save {app.config_path}: {exc}", title="settings", severity="error", markup=False)
+            return
+        note = f"saved to {app.config_path} (the previous file is config.toml.bak)"
+        if restart:
+            note += f"; restart claude-tui for: {', '.join(restart)}"
+        app.notify(note, title="settings", markup=False)
+        self.panels.refresh_soon()

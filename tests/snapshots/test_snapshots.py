@@ -146,3 +146,8 @@ def test_timeouts_countdown_and_fired(snap_compare: Any, tmp_path: Path) -> None
 def test_timeouts_paused(snap_compare: Any, tmp_path: Path) -> None:
     """Timeouts: paused while a permission question waits."""
     assert _check(snap_compare, tmp_path, "timeouts_paused")
+
+
+def test_settings_with_error(snap_compare: Any, tmp_path: Path) -> None:
+    """Settings: a bad value is named as it is typed."""
+    assert _check(snap_compare, tmp_path, "settings_with_error")

@@ -545,3 +545,21 @@ SCENES.update(
         "timeouts_paused": Scene(PANELS_WIDE, steps=[timeouts_paused]),
     }
 )
+
+
+async def settings_with_error(pilot: Any) -> None:
+    """The Settings screen with a bad stall timeout typed: named, not saved."""
+    from claude_tui.screens.settings import SettingsScreen
+
+    app = pilot.app
+    # (the path shown is fixed: the test's config file is in a temporary folder)
+    app.push_screen(SettingsScreen(app.settings, sorted(app.available_themes), "~/.config/claude-tui/config.toml"))
+    await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen) and bool(app.screen.query("#set-timeouts-stall")), what="settings")
+    stall = app.screen.query_one("#set-timeouts-stall")
+    stall.focus()
+    stall.value = "soon"
+    await wait_until(pilot, lambda: "timeouts.stall" in str(app.screen.query_one("#settings-error").render()), what="named")
+    await pilot.pause()
+
+
+SCENES["settings_with_error"] = Scene(PANELS_WIDE, steps=[settings_with_error])
