@@ -31,3 +31,10 @@ async def test_version_5_applies_after_3(tmp_path: Path) -> None:
         assert await migrations.upgrade(conn) == migrations.latest_version()
         async with conn.execute("SELECT name FROM sqlite_master WHERE name='context_sent'") as cur:
             assert await cur.fetchone() is not None
+
+
+def test_a_title_is_the_prompt_not_the_attached_files() -> None:
+    from claude_tui.store.metadata import derive_title
+
+    prompt = '<context_file path="notes.md" sha256="ab">\nhello\n</context_file>\nsummarise the notes'
+    assert derive_title(None, None, prompt) == "summarise the notes"

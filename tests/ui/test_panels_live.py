@@ -217,3 +217,26 @@ async def test_reconnect_now_gets_a_new_cli_and_the_panel_follows(
         app.pane_for_view(app.current_view).prompt.focus()
         await send(pilot, "still there?")
         await turn_done(pilot)
+
+
+async def test_killing_the_cli_shows_reconnecting_with_a_countdown_then_connected(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, live_app: Callable[..., Any]  # noqa: F811
+) -> None:
+    import os
+    import signal
+
+    from tests.engine.helpers import engine_settings
+
+    app = live_app(settings=engine_settings(reconnect={"backoff_initial": 1.5, "backoff_max": 1.5}))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await ready(pilot)
+        await send(pilot, "hello")
+        await turn_done(pilot)
+        live = live_of(app)
+        panel = app.panels.side.session
+        await wait_until(pilot, lambda: "connected" in panel.plain, WAIT_S, "connected")
+        os.kill(live.worker.cli_pid, signal.SIGKILL)
+        await wait_until(
+            pilot, lambda: "reconnecting: attempt 1 of 3" in panel.plain and "next try in" in panel.plain, WAIT_S, "reconnecting"
+        )
+        await wait_until(pilot, lambda: "phase    connected" in panel.plain, WAIT_S, "connected again")
