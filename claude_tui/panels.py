@@ -305,14 +305,19 @@ class PanelsController:
             side = self.side
         except Exception:  # noqa: BLE001 - quitting: the screen is gone
             return
-        if not side.shown:
-            return
+        if not side.shown or self.app.live.shut_down or not side.is_attached:
+            return  # hidden, or quitting (the panels may be half taken down)
+        from textual.css.query import NoMatches
+
         self.redraws += 1
         live = self._current_live()
         now = self.app.clock().timestamp()
-        side.session.show_facts(self.facts(live) if live is not None else None, now)
-        self._show_timeouts(side, live)
-        side.context.show_files(self.files.rows(live) if live is not None else [])
+        try:
+            side.session.show_facts(self.facts(live) if live is not None else None, now)
+            self._show_timeouts(side, live)
+            side.context.show_files(self.files.rows(live) if live is not None else [])
+        except NoMatches:
+            return  # the screen is being taken down
         self._ticks += 1
         if self._ticks % SCAN_EVERY == 0 and live is not None and self.files.paths(live):
             self._spawn(self.files.scan())  # files change on disk: checked in a thread
