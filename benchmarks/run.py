@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui")
+AREAS = ("store", "engine", "ui", "panels")
 
 
 def main(argv: list[str] | None = None) -> int:

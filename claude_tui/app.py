@@ -46,7 +46,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -63,6 +63,8 @@ from .importing import REFRESH_DURING_IMPORT, ImportFinished, ImportProgressed, 
 from .literal import safe_line
 from .login import Login
 from .live.controller import LiveController, draft_intro_text
+from .panels import PanelsController
+from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
@@ -151,6 +153,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
         self.login = Login(self, check=check_login)
+        self.panels = PanelsController(self)  # the side panels (panels.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -233,6 +236,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         for warning in self.loaded.warnings:
             self.notify(warning, title="config", severity="warning", markup=False)
         self.sidebar.set_shown()
+        self.panels.mounted()
         self._main.query_one("#open-tabs").display = self._launch is not None
         if self._launch is not None:
             view, pane = self._launch
@@ -623,7 +627,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         view = self.views.of_widget(event.prompt)
         if view is not None and self.login.holds(event.text):
             return  # not logged in: the prompt stays in its box (login.py)
-        if view is not None and self.live.submit(view, event.text):
+        if view is not None and self.panels.may_send(view) and self.live.submit(view, event.text):
             event.prompt.clear()
 
     @on(PromptArea.Changed)
@@ -803,6 +807,36 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if self.sidebar.display and self.sidebar.styles.display != "none":
             self.session_list.focus()
 
+    def action_toggle_panels(self) -> None:
+        self.panels.toggle()
+
+    def action_attach_context(self) -> None:
+        self.panels.attach()
+
+    def action_remove_context_file(self) -> None:
+        self.panels.remove()
+
+    def action_edit_timeouts(self) -> None:
+        self.panels.actions.edit_timeouts()
+
+    def action_settings(self) -> None:
+        self.panels.actions.open_settings()
+
+    def action_change_model(self) -> None:
+        self.panels.actions.change_model()
+
+    def action_retry_last_prompt(self) -> None:
+        if not self.live.retry(self.current_view):
+            self.notify("Nothing to retry: the last turn did not fail or was not cut short.", title="retry", markup=False)
+
+    @on(ContextPanel.Remove)
+    def _remove_context_row(self, event: ContextPanel.Remove) -> None:
+        self.panels.remove(event.path)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.screen_stack:
+            self.panels.resized(event.size.width)
+
     def _focus_area(self) -> str | None:
         """Where focus is on the main screen: "prompt", "chat", "sidebar" (or None)."""
         focused = self.focused
@@ -874,17 +908,26 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             yield SystemCommand("Retry", "Send the last prompt of this session again", self.action_retry)
         yield SystemCommand("Toggle sidebar", "Show or hide the session list", self.action_toggle_sidebar)
         yield SystemCommand("Log in to Claude", "Run Claude Code's own login in this terminal", self.action_login)
-        yield SystemCommand("Reconnect now", "Ask about the login again and reconnect this session", self.action_reconnect)
+        yield SystemCommand("Reconnect now", "Restart this session's Claude Code process and resume (the login is checked again)", self.action_reconnect)
         yield SystemCommand("Widen sidebar", "More room for session titles (kept in the config)", self.action_widen_sidebar)
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
+        yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
+        yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
+        yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)
+        yield SystemCommand("Change model", "The model of this session from the next turn", self.action_change_model)
+        yield SystemCommand("Settings", "Edit the config file (model, timeouts, limits, theme ...)", self.action_settings)
+        yield SystemCommand("Edit timeouts", "This session's connect, first-token, stall and turn timeouts", self.action_edit_timeouts)
+        yield SystemCommand("Toggle panels", "Show or hide the context, timeouts and session panels", self.action_toggle_panels)
         yield from super().get_system_commands(screen)
 
     async def action_login(self) -> None:
         await self.login.log_in()
 
     async def action_reconnect(self) -> None:
-        await self.login.reconnect()
+        """"Reconnect now": the login is asked about again, then the session's CLI restarts (panel_actions.py)."""
+        await self.login.recheck()
+        self.panels.actions.reconnect()
 
     @on(LoginNotice.LoginPressed)
     async def _login_pressed(self) -> None:
@@ -902,6 +945,12 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
 
     def save_settings_soon(self) -> None:
         """Write the config once the setting stopped changing (theme, sidebar width)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)
+
+    def save_settings_soon(self) -> None:
+        """Write the config file shortly (a choice made twice in a row is written once)."""
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_settings)

@@ -61,6 +61,12 @@ class SessionSettings:
 @dataclass
 class ContextSettings:
     max_file_bytes: int = 262_144  # larger attached files are refused
+    max_total_bytes: int = 1_048_576  # attached files sent with one prompt, together; 0 = no cap
+
+
+@dataclass
+class PanelSettings:
+    shown: bool = True  # the side panels (context, timeouts, session) on terminals >= 140 columns
 
 
 @dataclass
@@ -83,6 +89,7 @@ class Settings:
     sessions: SessionSettings = field(default_factory=SessionSettings)
     context: ContextSettings = field(default_factory=ContextSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    panels: PanelSettings = field(default_factory=PanelSettings)
     ui: UISettings = field(default_factory=UISettings)
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
 
@@ -190,12 +197,34 @@ def _without_none(value: Any) -> Any:
     return value
 
 
+def _merged(known: dict[str, Any], existing: dict[str, Any]) -> dict[str, Any]:
+    """``known`` over ``existing``: keys this version does not know are kept as they were."""
+    out = dict(existing)
+    for name, value in known.items():
+        if isinstance(value, dict) and isinstance(existing.get(name), dict):
+            inner = dict(existing[name])
+            fields_known = {f.name for f in fields(getattr(Settings(), name))} if name != "keymap" else set(value)
+            for key in fields_known:
+                inner.pop(key, None)  # a key set back to None (its default) goes away
+            inner.update(value)
+            out[name] = inner
+        else:
+            out[name] = value
+    return out
+
+
 def save_settings(settings: Settings, path: Path) -> None:
-    """Write ``settings`` to ``path``, keeping the previous file as ``.bak``."""
+    """Write ``settings`` to ``path``, keeping the previous file as ``.bak`` and
+    the keys and sections of that file this version does not know."""
     import tomli_w
 
     assert is_dataclass(settings)
-    text = tomli_w.dumps(_without_none(asdict(settings)))
+    known = _without_none(asdict(settings))
+    try:
+        existing = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        existing = {}  # missing, or unreadable: the .bak below keeps the old bytes
+    text = tomli_w.dumps(_merged(known, existing))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         backup = path.with_name(path.name + ".bak")
@@ -236,6 +265,10 @@ DEFAULT_CONFIG_TEXT = """\
 
 [context]
 # max_file_bytes = 262144
+# max_total_bytes = 1048576           # files sent with one prompt, together
+
+[panels]
+# shown = true                        # the side panels on terminals >= 140 columns (F2 toggles)
 
 [store]
 # db = "~/.local/share/claude-tui/sessions.db"

@@ -42,6 +42,10 @@ APP_BINDINGS: list[BindingType] = [
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("ctrl+l", "login", "Log in", show=False, id="login", priority=True),
+    Binding("f3", "attach_context", "Attach", show=False, id="attach_context", priority=True),
+    Binding("f4", "edit_timeouts", "Timeouts", show=False, id="edit_timeouts", priority=True),
+    Binding("f6", "change_model", "Model", show=False, id="change_model", priority=True),
+    Binding("f9", "toggle_panels", "Panels", show=False, id="toggle_panels", priority=True),
     Binding("f1", "help", "Help", id="help", priority=True),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command_palette", priority=True),
     Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
@@ -58,6 +62,11 @@ SESSION_ACTION_IDS = frozenset(
     {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply"}
 )
 """The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
+
+# The Context panel's row list (widgets/panels/context.py).
+PANEL_BINDINGS: list[BindingType] = [
+    Binding("delete", "remove", "Remove", show=False, id="remove_context_file"),
+]
 
 GOTO_IDS = [f"goto_session_{n}" for n in range(1, 10)]
 
@@ -79,6 +88,11 @@ KEY_HELP: list[tuple[str, str]] = [
     ("mark_session", "Sidebar: mark a session, for actions on several"),
     ("delete_session", "Sidebar: delete the session(s), asking first"),
     ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
+    ("toggle_panels", "Show or hide the side panels"),
+    ("attach_context", "Attach context files (picker)"),
+    ("remove_context_file", "Remove context file (Context panel row)"),
+    ("edit_timeouts", "Edit timeouts of the session"),
+    ("change_model", "Change model of the session"),
     ("toggle_sidebar", "Show or hide the sidebar"),
     ("narrow_sidebar", "Narrow the sidebar (the width is kept)"),
     ("widen_sidebar", "Widen the sidebar (the width is kept)"),
@@ -107,7 +121,7 @@ def alt_digits_are_keys() -> None:
 def _default_keys(binding_id: str) -> str | None:
     from .widgets.session_list import SessionList
 
-    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS, *SessionList.BINDINGS):
+    for binding in (*APP_BINDINGS, *SCREEN_BINDINGS, *SessionList.BINDINGS, *PANEL_BINDINGS):
         if isinstance(binding, Binding) and binding.id == binding_id:
             return binding.key
     return None

@@ -173,6 +173,7 @@ class OpenViews:
         if view is not None:
             self._focus_into(view)
         app.live.shown(view)
+        app.panels.follow()
         app.refresh_bindings()
 
     def _focus_into(self, view: OpenView) -> None:

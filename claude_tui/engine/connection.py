@@ -95,6 +95,7 @@ class KillWatchdog:
         self._log = log_lines
         self._timer: asyncio.TimerHandle | None = None
         self.reason: tuple[str, float] | None = None
+        self.armed: tuple[str, float] | None = None  # (what, seconds) while a kill is armed
 
     @property
     def due(self) -> float | None:
@@ -104,8 +105,10 @@ class KillWatchdog:
     def arm(self, when: float, reason: tuple[str, float]) -> None:
         self.disarm()
         self._timer = asyncio.get_running_loop().call_at(when, self._fire, reason)
+        self.armed = reason
 
     def disarm(self) -> None:
+        self.armed = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -121,6 +124,7 @@ class KillWatchdog:
 
     def _fire(self, reason: tuple[str, float]) -> None:
         self._timer = None
+        self.armed = None
         self.reason = reason
         pid = self._pid_of()
         self._log.append(f"[claude-tui] {reason[0]} overdue after {reason[1]:g} s; killing CLI pid {pid}")

@@ -154,6 +154,21 @@ class TurnClock:
             out.append(("turn", self.started + self.paused_total + p.turn))
         return out
 
+    def armed(self) -> list[tuple[str, float | None]]:
+        """(name, deadline) of every timer running for this turn; deadline None
+        while paused (a permission question waits)."""
+        if self.paused_since is None:
+            return [(name, deadline) for name, deadline in self.deadlines()]
+        p = self.policy
+        names = []
+        if p.first_token > 0 and self.first_token_from is not None:
+            names.append("first_token")
+        if p.stall > 0 and self.in_message:
+            names.append("stall")
+        if p.turn > 0:
+            names.append("turn")
+        return [(name, None) for name in names]
+
     def next_deadline(self) -> float | None:
         ds = self.deadlines()
         return min(d for _, d in ds) if ds else None

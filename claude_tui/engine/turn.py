@@ -173,6 +173,8 @@ class TurnMixin:
 
     async def _start_turn(self, cmd: Send) -> bool:
         """Build the prompt (all files or nothing) and send it; True once the turn runs."""
+        if cmd.files:
+            await self._load_sent_marks()  # type: ignore[attr-defined]
         try:
             prepared = await asyncio.to_thread(
                 prepare_prompt,
@@ -211,6 +213,8 @@ class TurnMixin:
                 await self._on_process_lost(exc)
             return True
         self._sent_digests.update(prepared.digests())
+        if prepared.has_files:
+            await self._keep_sent_marks(prepared.digests())  # type: ignore[attr-defined]
         self._emit(PromptSent(self.session_id, cmd.prompt, tuple(f.display for f in prepared.files)))
         self._update(messages=self._state.messages + 1)
         return True

@@ -67,6 +67,9 @@ from .commands import (
 from .connection import CLOSE_GRACE_S, ClientFactory, ConnectionMixin, KillWatchdog
 from .errors import Failure
 from .events import EngineEvent, ErrorOccurred, StateChanged, TurnCompleted
+from .armed import ArmedTimersMixin
+from .inspection import InspectionMixin
+from .sent_marks import SentMarksMixin
 from .options import ConnectionConfig, PermissionCallback, SessionSpec, project_key_for
 from .persist import Persister
 from .state import Phase, SessionState
@@ -87,7 +90,7 @@ log = logging.getLogger(__name__)
 STDERR_LINES = 400
 
 
-class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin):
+class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, SentMarksMixin, ArmedTimersMixin):
     """Runs one session. Create it, ``start()`` it, send commands, subscribe to events.
 
     Commands return at once (they are queued); ``send`` returns a future that

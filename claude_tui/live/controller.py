@@ -18,6 +18,7 @@ through the session's inbox (``post``), so it happens in one order.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ class LiveController:
         self.permissions = PermissionFlow(host, self.sessions, closing=self._closing)
         self.sender = Sender(host, self.workers)
         self.inbox = Inbox(host, self.sessions, self.sender, self.permissions, closing=self._closing)
+        self.listeners: list[Callable[[EngineEvent], None]] = []  # also hear every event (the panels)
 
     def _closing(self) -> bool:
         return self.workers.shut_down
@@ -145,6 +147,8 @@ class LiveController:
     def feed(self, event: EngineEvent) -> None:
         """Every engine event (the manager's subscriber; also the seam for tests and
         screenshots to draw synthetic events): delivered to its session's pane."""
+        for listener in self.listeners:
+            listener(event)
         live = self.sessions.by_sid.get(event.session_id)
         if live is not None:
             deliver(live, event)

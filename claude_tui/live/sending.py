@@ -14,6 +14,7 @@ Everything here runs in the pane's queue (as notes of its inbox).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..widgets.queued_prompt import QueuedPrompt
@@ -37,6 +38,7 @@ class Sender:
     def __init__(self, host: LiveHost, workers: Workers) -> None:
         self.host = host
         self.workers = workers
+        self.files_for: Callable[[LiveSession], list[str] | None] | None = None  # the attached files (panels)
 
     async def submit(self, live: LiveSession, text: str) -> None:
         """Send ``text`` now, or queue it behind the running turn."""
@@ -68,7 +70,8 @@ class Sender:
         live.pane.prompt.remember(text)
         live.pane.chat.anchor()
         await live.renderer.user_prompt(text, self.host.clock())
-        future = await manager.send(worker.session_id, text)
+        files = self.files_for(live) if self.files_for is not None else None
+        future = await manager.send(worker.session_id, text, files)
         live.turn = future
 
         def done(f: asyncio.Future[TurnCompleted | None]) -> None:

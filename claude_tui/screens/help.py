@@ -19,6 +19,10 @@ from ..literal import safe_line
 from ..widgets.marker import Marker
 
 
+HELP_BOX_WIDTH = 96
+"""``#help-box``'s width in ``styles/app.tcss``."""
+
+
 def key_table(rows: Iterable[tuple[str, str, str]], width: int = 200) -> Content:
     """``(keys, description, binding id)`` rows as aligned columns.
 
@@ -75,8 +79,10 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(Content.assemble(("Keys", "bold")), id="help-title")
-            # Box border and padding take 6 cells of the terminal's width.
-            yield Static(key_table(self.rows, max(20, self.app.size.width - 6)), id="help-keys")
+            # The box is at most HELP_BOX_WIDTH wide (app.tcss); its border, padding
+            # and scrollbar take 7 cells of it.
+            width = min(self.app.size.width, HELP_BOX_WIDTH) - 7
+            yield Static(key_table(self.rows, max(20, width)), id="help-keys")
             yield Static(marker_legend(), id="help-markers")
             yield Static(
                 Content(

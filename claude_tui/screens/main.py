@@ -20,6 +20,7 @@ from ..keys import SCREEN_BINDINGS
 from ..widgets.empty_state import EmptyState
 from ..widgets.key_bar import KeyBar
 from ..widgets.marker import Marker
+from ..widgets.panels.side_area import SidePanels
 from ..widgets.session_list import SessionKey
 from ..widgets.sidebar import Sidebar
 from ..widgets.title_bar import TitleBar
@@ -61,7 +62,7 @@ class MainScreen(Screen[None]):
                     yield EmptyState(id="welcome")
                     if pane is not None:
                         yield pane
-            yield Vertical(id="panels")
+            yield SidePanels(id="panels")
         yield KeyBar()
 
     async def on_mount(self) -> None:

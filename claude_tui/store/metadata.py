@@ -6,6 +6,7 @@ store keeps metadata current inside ``append`` without rescanning transcripts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import total_ordering
@@ -71,6 +72,10 @@ class MetadataFold:
                     self.last_assistant_id = mid
 
 
+CONTEXT_FILE_BLOCK = re.compile(r"<context_file [^>]*>.*?(</context_file>|$)\s*", re.S)
+"""An attached file as ``engine/context.py`` writes it into a prompt."""
+
+
 def derive_title(
     custom_title: str | None, compact_summary: str | None, first_prompt: str | None
 ) -> str:
@@ -80,6 +85,8 @@ def derive_title(
     Claude Code, else its AI-generated title). A rename in claude-tui is kept
     apart and wins over all of these (see ``SessionRow.display_title``).
     """
+    if first_prompt and "<context_file" in first_prompt:
+        first_prompt = CONTEXT_FILE_BLOCK.sub("", first_prompt)  # attached files are not the prompt
     for candidate in (custom_title, compact_summary, first_prompt):
         if candidate and candidate.strip():
             return one_line(candidate, TITLE_LIMIT)

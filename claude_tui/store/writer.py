@@ -365,7 +365,7 @@ class Writer:
         if tid is not None:
             self._unindex(tid)
         self.conn.execute("DELETE FROM transcripts WHERE project_key=? AND session_id=?", (pk, sid))
-        for table in ("summaries", "sessions"):
+        for table in ("summaries", "sessions", "context_sent"):  # context_sent: no foreign key (a draft marks before its row)
             self.conn.execute(f"DELETE FROM {table} WHERE project_key=? AND session_id=?", (pk, sid))
 
     def _unindex(self, tid: int) -> None:

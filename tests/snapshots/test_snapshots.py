@@ -123,3 +123,42 @@ def test_wide_terminal_sidebar(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_not_logged_in_first_run(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "not_logged_in_first_run")
+
+def test_panels_reconnecting(snap_compare: Any, tmp_path: Path) -> None:
+    """160x45 with panels shown: reconnecting (attempt k of N, countdown), last error with its time."""
+    assert _check(snap_compare, tmp_path, "panels_reconnecting")
+
+
+def test_panels_connected(snap_compare: Any, tmp_path: Path) -> None:
+    """Connected: API retries, cost and tokens, the context-window bar and the MCP list."""
+    assert _check(snap_compare, tmp_path, "panels_connected")
+
+
+def test_panels_folded_narrow(snap_compare: Any, tmp_path: Path) -> None:
+    """80x24: the panels fold into one tabbed panel beside the chat, on demand."""
+    assert _check(snap_compare, tmp_path, "panels_folded_narrow")
+
+
+def test_picker_filtered_two_marked(snap_compare: Any, tmp_path: Path) -> None:
+    """The file picker: a filter typed, two rows marked, node_modules collapsed."""
+    assert _check(snap_compare, tmp_path, "picker_filtered_two_marked")
+
+
+def test_context_mixed_statuses(snap_compare: Any, tmp_path: Path) -> None:
+    """The Context panel: ok (sent / not sent), changed since sent, missing, binary, too large, unreadable, not a file."""
+    assert _check(snap_compare, tmp_path, "context_mixed_statuses")
+
+
+def test_timeouts_countdown_and_fired(snap_compare: Any, tmp_path: Path) -> None:
+    """Timeouts: an override marked "this session", countdowns running, the last one that fired."""
+    assert _check(snap_compare, tmp_path, "timeouts_countdown_and_fired")
+
+
+def test_timeouts_paused(snap_compare: Any, tmp_path: Path) -> None:
+    """Timeouts: paused while a permission question waits."""
+    assert _check(snap_compare, tmp_path, "timeouts_paused")
+
+
+def test_settings_with_error(snap_compare: Any, tmp_path: Path) -> None:
+    """Settings: a bad value is named as it is typed."""
+    assert _check(snap_compare, tmp_path, "settings_with_error")

@@ -424,3 +424,183 @@ SCENES: dict[str, Scene] = {
     "wide_terminal_sidebar": Scene((200, 50), steps=[all_markers]),
     "not_logged_in_first_run": Scene(WIDE, browse=False, steps=[not_logged_in]),
 }
+
+
+# -- the side panels (160x45 shows them; 80x24 folds them under a tab strip) ----------
+
+PANELS_WIDE = (160, 45)
+
+
+async def panels_connected(pilot: Any) -> None:
+    """A connected session after two turns: API retries, cost and tokens, the
+    context-window bar and the MCP servers (as the live CLI would report them)."""
+    from claude_tui.engine.events import ApiRetry, TextDelta
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "run the checkout tests")
+    await feed(
+        pilot, FLAKY,
+        ApiRetry(FLAKY[1], 1, 10, 0.6, 529, "overloaded_error"),
+        ApiRetry(FLAKY[1], 2, 10, 1.2, 529, "overloaded_error"),
+        *deltas(TextDelta, FLAKY, "All 12 checkout tests pass now."),
+        done := turn_end(FLAKY, "completed", "All 12 checkout tests pass now."),
+        state_event(FLAKY, "ready"),
+    )
+    await turn_done(pilot, FLAKY, done)
+    heard = app.panels.heard[FLAKY[1]]
+    heard.context = (48_200, 200_000)
+    heard.mcp = (("github", "connected"), ("postgres", "failed"), ("docs", "pending"))
+    app.panels.refresh()
+    await pilot.pause()
+
+
+async def panels_folded(pilot: Any) -> None:
+    await open_and_settle(pilot, FLAKY)
+    await pilot.press("f9")
+    await pilot.pause()
+
+
+SCENES.update(
+    {
+        "panels_reconnecting": Scene(PANELS_WIDE, steps=[status_reconnecting]),
+        "panels_connected": Scene(PANELS_WIDE, steps=[panels_connected]),
+        "panels_folded_narrow": Scene(NARROW, steps=[panels_folded]),
+    }
+)
+
+
+PICKER_TREE = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "picker_tree"
+
+
+async def picker_filtered_two_marked(pilot: Any) -> None:
+    """The picker over a fixed folder: ".py" typed, two rows marked."""
+    from claude_tui.screens.file_picker import FilePickerScreen
+
+    app = pilot.app
+    app.push_screen(FilePickerScreen(PICKER_TREE, label=f"{SHOP}"))
+    await wait_until(pilot, lambda: isinstance(app.screen, FilePickerScreen), what="picker")
+    picker = app.screen
+    await pilot.press(*".py")
+    tree = picker.tree
+    await pilot.press("down")
+    await wait_until(pilot, lambda: tree.has_focus and bool(tree.root.children), what="tree")
+    src = next(n for n in tree.root.children if str(n.label) == "src")
+    src.expand()
+    await wait_until(pilot, lambda: len(src.children) == 2, what="src loaded")
+    for node in src.children:
+        tree.marked.append(__import__("pathlib").Path(node.data.path))
+    tree.move_cursor(src.children[1])
+    picker.query_one("#picker-status").update("2 marked")
+    tree.refresh()
+    await pilot.pause()  # (the tree's loader is a worker that never ends: no settle_view)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+async def context_mixed(pilot: Any) -> None:
+    """Several attached files with mixed statuses and sent marks (statuses set as the scan would)."""
+    from claude_tui.attachments import Checked
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    files = app.panels.files
+
+    async def no_scan() -> None:
+        return None
+
+    files.scan = no_scan  # the paths do not exist here: keep the statuses below
+    live = app.live.session_of(app.view_for(FLAKY))
+    base = SHOP
+    rows = {
+        f"{base}/cart.py": Checked(2_400, "ok", "d1"),
+        f"{base}/tests/test_checkout.py": Checked(5_200, "ok", "d2-new"),
+        f"{base}/notes [draft].md": Checked(800, "ok", "d3"),
+        f"{base}/old.txt": Checked(None, "missing", None),
+        f"{base}/logo.png": Checked(40_000, "binary", None),
+        f"{base}/dump.sql": Checked(900_000, "too large", None),
+        "/etc/shadow": Checked(None, "unreadable", None),
+        f"{base}/src": Checked(None, "not a file", None),
+    }
+    files.stored[live.view.number] = FLAKY
+    files.by_view[live.view.number] = list(rows)
+    files.checked.update(rows)
+    files.sent[FLAKY[1]] = {f"{base}/cart.py": "d1", f"{base}/tests/test_checkout.py": "d2-old"}
+    app.panels.refresh()
+    await settle_view(pilot)
+
+
+SCENES.update(
+    {
+        "picker_filtered_two_marked": Scene(PANELS_WIDE, steps=[picker_filtered_two_marked]),
+        "context_mixed_statuses": Scene(PANELS_WIDE, steps=[context_mixed]),
+    }
+)
+
+
+class ArmedWorker:
+    """Stands in for a running worker's public timer snapshot (``armed_timers``)."""
+
+    def __init__(self, *timers: tuple[str, float, float | None]) -> None:
+        self.timers = timers
+        self.cli_pid = 4242
+
+    def armed_timers(self) -> tuple[Any, ...]:
+        from claude_tui.engine.armed import ArmedTimer
+
+        return tuple(ArmedTimer(*t) for t in self.timers)
+
+
+async def timeouts_countdown_and_fired(pilot: Any) -> None:
+    """A stall override for this session, the stall and turn timers counting down,
+    and the stall that fired on the turn before."""
+    from claude_tui.widgets.panels.timeouts import Fired
+
+    app = pilot.app
+    await open_and_settle(pilot, FLAKY)
+    await user_sends(pilot, FLAKY, "make the checkout test deterministic")
+    live = app.live.session_of(app.view_for(FLAKY))
+    live.worker = ArmedWorker(("stall", 20.0, 12.4), ("turn", 1800.0, 1788.0))
+    app.panels.overrides[FLAKY[1]] = {"stall": 20.0}
+    app.panels.heard[FLAKY[1]].fired = Fired(
+        "stall", 20.0, FIXED_NOW.timestamp() - 95, "the turn was interrupted (partial reply kept; retry offers it again)"
+    )
+    app.panels.refresh()
+    await pilot.pause()
+
+
+async def timeouts_paused(pilot: Any) -> None:
+    """A permission question waits: the turn's timers show as paused."""
+    app = pilot.app
+    await permission_needed_in_background(pilot)
+    await open_and_settle(pilot, CART)
+    live = app.live.session_of(app.view_for(CART))
+    live.worker = ArmedWorker(("stall", 60.0, None), ("turn", 1800.0, None))
+    app.panels.refresh()
+    await pilot.pause()
+
+
+SCENES.update(
+    {
+        "timeouts_countdown_and_fired": Scene(PANELS_WIDE, steps=[timeouts_countdown_and_fired]),
+        "timeouts_paused": Scene(PANELS_WIDE, steps=[timeouts_paused]),
+    }
+)
+
+
+async def settings_with_error(pilot: Any) -> None:
+    """The Settings screen with a bad stall timeout typed: named, not saved."""
+    from claude_tui.screens.settings import SettingsScreen
+
+    app = pilot.app
+    # (the path shown is fixed: the test's config file is in a temporary folder)
+    app.push_screen(SettingsScreen(app.settings, sorted(app.available_themes), "~/.config/claude-tui/config.toml"))
+    await wait_until(pilot, lambda: isinstance(app.screen, SettingsScreen) and bool(app.screen.query("#set-timeouts-stall")), what="settings")
+    stall = app.screen.query_one("#set-timeouts-stall")
+    stall.focus()
+    stall.value = "soon"
+    await wait_until(pilot, lambda: "timeouts.stall" in str(app.screen.query_one("#settings-error").render()), what="named")
+    await pilot.pause()
+
+
+SCENES["settings_with_error"] = Scene(PANELS_WIDE, steps=[settings_with_error])

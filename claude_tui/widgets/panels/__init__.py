@@ -1,0 +1,1 @@
+"""The side panels of the main screen: Context, Timeouts, Session (see ``side_area``)."""
