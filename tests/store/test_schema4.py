@@ -155,7 +155,7 @@ async def make_v3_store(path: Path, made: list[tuple[dict, list[str]]]) -> None:
 
 async def check_upgraded(path: Path, made: list[tuple[dict, list[str]]]) -> None:
     async with await SqliteSessionStore.open(path) as store:
-        assert await migrations.current_version(store._conn) == migrations.latest_version() == 4
+        assert await migrations.current_version(store._conn) == migrations.latest_version() >= 4  # and later migrations after it
         assert await store._rows("SELECT name FROM store_meta WHERE name LIKE 'upgrade4%'") == []
         assert await store._scalar("SELECT count(*) FROM entries WHERE typeof(data) != 'blob'") == 0
         assert await stored_bodies(store) == [row[4].encode() for row in v3_entry_rows(made)]
