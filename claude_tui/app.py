@@ -201,9 +201,6 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     def _main(self) -> Screen[Any]:
         return self.screen_stack[0]
 
-    def on_resize(self) -> None:
-        self.sidebar_sizer.apply()
-
     def action_widen_sidebar(self) -> None:
         self.sidebar_sizer.step(+1)
 
@@ -834,6 +831,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.panels.remove(event.path)
 
     def on_resize(self, event: events.Resize) -> None:
+        self.sidebar_sizer.apply()
         if self.screen_stack:
             self.panels.resized(event.size.width)
 
