@@ -40,6 +40,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f2", "rename_session", "Rename", show=False, id="rename_session", priority=True),
     Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
+    Binding("alt+n", "next_attention", "Next attention", show=False, id="next_attention", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("ctrl+l", "login", "Log in", show=False, id="login", priority=True),
     Binding("f3", "attach_context", "Attach", show=False, id="attach_context", priority=True),
@@ -59,7 +60,7 @@ SCREEN_BINDINGS: list[BindingType] = [
 ]
 
 SESSION_ACTION_IDS = frozenset(
-    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply"}
+    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "next_attention"}
 )
 """The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
 
@@ -77,6 +78,7 @@ KEY_HELP: list[tuple[str, str]] = [
     ("prev_session", "Previous open session"),
     ("next_session", "Next open session"),
     *((f"goto_session_{n}", f"Open session number {n}") for n in range(1, 10)),
+    ("next_attention", "Next session needing attention (oldest first)"),
     ("close_session", "Close the session (it stays in the list)"),
     ("interrupt", "Interrupt Claude's reply"),
     ("retry", "Send the last prompt again (failed turn)"),

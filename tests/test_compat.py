@@ -165,3 +165,26 @@ def test_without_the_sdk_pid_the_connection_mark_finds_the_cli() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_terminal_write_goes_to_the_driver_or_says_it_could_not() -> None:
+    written: list[str] = []
+
+    class Driver:
+        def write(self, data: str) -> None:
+            written.append(data)
+
+    class App:
+        _driver = Driver()
+
+    class Bare:
+        pass
+
+    assert compat.write_to_terminal(App(), "\x1b]9;hi\x07") is True and written == ["\x1b]9;hi\x07"]
+    assert compat.write_to_terminal(Bare(), "x") is False
+
+
+def test_textual_app_still_has_the_driver_we_write_to() -> None:
+    from textual.app import App
+
+    assert "_driver" in vars(App()) and callable(getattr(__import__("textual.driver", fromlist=["Driver"]).Driver, "write", None))
