@@ -70,6 +70,8 @@ from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .attention_actions import AttentionActionsMixin
 from .session_actions import SessionActionsMixin
+from . import slash_commands
+from .slash_commands import SlashCatalog
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -153,6 +155,8 @@ class ClaudeTUI(SessionActionsMixin, AttentionActionsMixin, App[None]):
         self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
+        self.slash_catalog = SlashCatalog()  # what the prompt completes after "/" (slash_commands.py)
+        self.live.listeners.append(self.slash_catalog.heard)
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
         self._signals = QuitSignals()
@@ -623,6 +627,11 @@ class ClaudeTUI(SessionActionsMixin, AttentionActionsMixin, App[None]):
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
         view = self.views.of_widget(event.prompt)
+        command = slash_commands.parse(event.text)
+        if view is not None and command is not None:  # the app's own: a palette action, not sent
+            event.prompt.clear()
+            await slash_commands.run_app_command(self, *command)
+            return
         if view is not None and self.login.holds(event.text):
             return  # not logged in: the prompt stays in its box (login.py)
         if view is not None and self.panels.may_send(view) and self.live.submit(view, event.text):

@@ -6,9 +6,15 @@ inserts one too, so nothing pretends to send). Up on the first line recalls
 the session's earlier prompts, Down on the last line comes back (to what was
 being written). While prompts wait in the queue (``queued`` > 0), Up in an
 empty prompt asks for the last queued one back (``EditQueued``) to change it.
+While "/name" is typed, the slash menu under it (``menu``, filled from
+``completer``) lists the commands that fit: up and down move in it, Tab takes
+the highlighted one (so does Enter until the name is complete), Escape closes it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.message import Message
@@ -19,7 +25,14 @@ from textual.widgets.text_area import Edit, EditResult
 from .. import compat
 from .pacing import paint_now, pacing
 
+if TYPE_CHECKING:
+    from ..slash_commands import SlashEntry
+    from .slash_menu import SlashMenu
+
 NEWLINE_KEYS = {"shift+enter", "alt+enter", "ctrl+j"}
+MENU_ROWS = 8
+
+Completer = Callable[[str], "list[SlashEntry]"]
 
 
 class PromptArea(TextArea):
@@ -66,6 +79,43 @@ class PromptArea(TextArea):
         self._recall: int | None = None  # index into history while recalling
         self._draft = ""  # what was being written before recalling
         self._painted_now = False  # the current key's edit was drawn at once
+        self.menu: SlashMenu | None = None
+        self.completer: Completer | None = None
+
+    # -- the slash menu ---------------------------------------------------------------------
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        """Keep the slash menu in step with the text (the event goes on to the app)."""
+        self.refresh_menu()
+
+    def refresh_menu(self) -> None:
+        menu, completer = self.menu, self.completer
+        if menu is None:
+            return
+        text = self.text
+        entries = completer(text) if completer is not None and text.startswith("/") else []
+        if entries or menu.is_open:
+            menu.show(entries, MENU_ROWS)
+
+    def _menu_key(self, key: str) -> bool:
+        """A key the open slash menu takes; True if it did."""
+        menu = self.menu
+        if menu is None or not menu.is_open:
+            return False
+        if key in ("up", "down"):
+            menu.move(-1 if key == "up" else 1)
+            return True
+        if key == "escape":
+            menu.close()
+            return True
+        chosen = menu.chosen
+        if chosen is None:
+            return False
+        if key == "tab" or (key == "enter" and self.text.strip() != f"/{chosen.name}"):
+            self.set_text(f"/{chosen.name} ")
+            menu.close()
+            return True
+        return False
 
     def remember(self, text: str) -> None:
         """Add a sent prompt to the history (and stop recalling)."""
@@ -107,10 +157,16 @@ class PromptArea(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         pacing.input_seen()
+        if self._menu_key(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         if event.key == "enter" and self.send_on_enter:
             event.stop()
             event.prevent_default()
             if self.text.strip():
+                if self.menu is not None:
+                    self.menu.close()
                 self.post_message(self.Submitted(self, self.text))
             return
         if event.key in NEWLINE_KEYS:

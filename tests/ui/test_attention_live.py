@@ -23,7 +23,19 @@ __all__ = ["live_app"]  # the fixture, used by name
 
 
 def attention_notes(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.title == NOTIFY_TITLE]
+    """Every attention notification so far (recorded: shown ones expire after a few seconds)."""
+    heard: list[str] | None = getattr(app, "_heard_notes", None)
+    if heard is None:
+        heard = app._heard_notes = []
+        notify = app.notify
+
+        def recording(message: str, *, title: str = "", **kwargs: Any) -> None:
+            if title == NOTIFY_TITLE:
+                heard.append(str(message))
+            notify(message, title=title, **kwargs)
+
+        app.notify = recording
+    return list(heard)
 
 
 async def background_turn(pilot: Any, fake_api: FakeAnthropicAPI, prompt: str, held: int) -> Any:
@@ -48,6 +60,7 @@ async def test_a_background_turn_end_is_marked_even_while_its_pane_draws_nothing
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
+        attention_notes(app)  # start recording
         background = await background_turn(pilot, fake_api, "work while hidden", 1)
         live = live_of(app, background)
         handler = live.pane.handler
@@ -80,6 +93,7 @@ async def test_two_background_sessions_are_announced_and_alt_n_visits_them_oldes
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
+        attention_notes(app)  # start recording
         written: list[str] = []
         app.attention_alerts.write = written.append
         first = await background_turn(pilot, fake_api, "alpha task", 1)
@@ -118,6 +132,7 @@ async def test_a_failed_background_turn_and_a_permission_question_are_named(
     app = live_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
+        attention_notes(app)  # start recording
         view = await background_turn(pilot, fake_api, "gamma task", 1)
         fake_api.release()
         await turn_done(pilot, view)
@@ -143,6 +158,7 @@ async def test_desktop_notification_escapes_only_for_sessions_not_on_screen(
     app = live_app(settings=settings)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
+        attention_notes(app)  # start recording
         written: list[str] = []
         app.attention_alerts.write = written.append
         background = await background_turn(pilot, fake_api, "delta task", 1)
