@@ -156,6 +156,7 @@ class ClaudeTUI(SessionActionsMixin, AttentionActionsMixin, App[None]):
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
         self.slash_catalog = SlashCatalog()  # what the prompt completes after "/" (slash_commands.py)
+        self.slash_catalog.on_change = self._slash_commands_learnt
         self.live.listeners.append(self.slash_catalog.heard)
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
@@ -636,6 +637,12 @@ class ClaudeTUI(SessionActionsMixin, AttentionActionsMixin, App[None]):
             return  # not logged in: the prompt stays in its box (login.py)
         if view is not None and self.panels.may_send(view) and self.live.submit(view, event.text):
             event.prompt.clear()
+
+    def _slash_commands_learnt(self) -> None:
+        """A CLI reported its commands: an open slash menu lists them now."""
+        view = self.current_view
+        if view is not None:
+            self.views.pane(view).prompt.refresh_menu()
 
     @on(PromptArea.Changed)
     def _prompt_changed(self, event: PromptArea.Changed) -> None:

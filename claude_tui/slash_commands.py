@@ -66,15 +66,23 @@ class SlashCatalog:
 
     def __init__(self) -> None:
         self._cli: dict[str, SlashEntry] = {}
+        self.on_change: Any = None  # called when commands were learnt (the open menu lists them)
 
     def heard(self, event: Any) -> None:
         """A live-side listener: takes the commands out of ``SessionStarted`` / ``CommandsKnown``."""
         kind = type(event).__name__
         if kind == "SessionStarted":
+            before = len(self._cli)
             self.add_names(getattr(event, "slash_commands", ()))
+            learnt = len(self._cli) != before
         elif kind == "CommandsKnown":
             for command in event.commands:
                 self._cli[command.name] = SlashEntry(command.name, command.description, command.argument_hint)
+            learnt = True
+        else:
+            return
+        if learnt and self.on_change is not None:
+            self.on_change()
 
     def add_names(self, names: Any) -> None:
         """Names without descriptions (the init message); a known description stays."""
