@@ -20,6 +20,7 @@ from ..literal import safe_line
 if TYPE_CHECKING:
     from ..slash_commands import SlashEntry
 
+CHROME = 8  # the menu's border, padding, margins and scroll bar, in columns
 SUMMARY_MAX = 56  # one line in a 100-column pane; the CLI's descriptions run to paragraphs
 
 
@@ -55,11 +56,13 @@ class SlashMenu(OptionList):
             self.display = False
             return
         width = max(len(e.name) for e in self.entries) + 1
+        room = (self.parent.size.width if self.parent is not None else 0) - CHROME  # one line each
+        most = max(8, min(SUMMARY_MAX, room - width - 2)) if room > 0 else SUMMARY_MAX
         options = []
         for entry in self.entries:
             summary = safe_line(entry.summary)
-            if len(summary) > SUMMARY_MAX:
-                summary = summary[: SUMMARY_MAX - 1] + "…"
+            if len(summary) > most:
+                summary = summary[: most - 1] + "…"
             line = Content.assemble(
                 (f"/{safe_line(entry.name)}".ljust(width + 1), "bold"),
                 " ",
