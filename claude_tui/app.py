@@ -64,6 +64,7 @@ from .literal import safe_line
 from .login import Login
 from .live.controller import LiveController, draft_intro_text
 from .panels import PanelsController
+from .path_completion import PathCompleter
 from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
@@ -154,6 +155,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.live = LiveController(self, env=engine_env)
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
+        self.path_completer = PathCompleter(self)  # @path in the prompt
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -630,11 +632,17 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     @on(PromptArea.Changed)
     def _prompt_changed(self, event: PromptArea.Changed) -> None:
         """The first words typed start the session's CLI (``preconnect``): the
-        reply then does not wait 1-2 s for Claude Code to start."""
+        reply then does not wait 1-2 s for Claude Code to start. ``@path`` completes."""
+        self.path_completer.changed(event.text_area)  # type: ignore[arg-type]
         if self.settings.sessions.preconnect and event.text_area.text.strip():
             view = self.views.of_widget(event.text_area)
             if view is not None:
                 self.live.prepare(view)
+
+    @on(PromptArea.Completed)
+    def _prompt_completed(self, event: PromptArea.Completed) -> None:
+        if event.choice.value is not None:
+            self.path_completer.chosen(event.choice.value)
 
     @on(PromptArea.EditQueued)
     def _edit_queued(self, event: PromptArea.EditQueued) -> None:
