@@ -839,7 +839,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.panels.remove(event.path)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.sidebar_sizer.apply()
+        self.sidebar_sizer.apply(event.size.width)
         if self.screen_stack:
             self.panels.resized(event.size.width)
 
