@@ -102,6 +102,16 @@ def move_in(conn: sqlite3.Connection, old_key: str, new_key: str, new_cwd: str) 
     return report
 
 
+async def keys_of(store: SqliteSessionStore, cwds: set[str], keys: set[str]) -> list[str]:
+    """The project keys stored for sessions whose cwd is one of ``cwds`` or whose key is one of ``keys``."""
+    rows = await store._rows(  # noqa: SLF001 - the store's own package
+        f"SELECT DISTINCT project_key FROM sessions WHERE cwd IN ({','.join('?' * len(cwds))})"
+        f" OR project_key IN ({','.join('?' * len(keys))})",
+        (*cwds, *keys),
+    )
+    return sorted(r[0] for r in rows)
+
+
 async def move_project(store: SqliteSessionStore, old_key: str, new_key: str, new_cwd: str) -> MoveReport:
     """Move every session stored under ``old_key`` to ``new_key`` / ``new_cwd`` (one transaction)."""
 
