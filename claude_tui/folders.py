@@ -12,23 +12,25 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .app import ClaudeTUI
 
 
-def missing_folders(cwds: Iterable[str | None]) -> frozenset[str]:
+def missing_folders(cwds: Iterable[str | None], exists: Callable[[str], bool] = os.path.isdir) -> frozenset[str]:
     """The folders among ``cwds`` that are not directories (blocking: a stat each)."""
-    return frozenset(cwd for cwd in set(cwds) if cwd and not os.path.isdir(cwd))
+    return frozenset(cwd for cwd in set(cwds) if cwd and not exists(cwd))
 
 
 class FolderCheck:
     """The app's cached answer and the thread that refreshes it."""
 
-    def __init__(self, app: ClaudeTUI) -> None:
+    def __init__(self, app: ClaudeTUI, exists: Callable[[str], bool] = os.path.isdir) -> None:
         self.app = app
+        self.exists = exists
+        """Whether a folder is there (tests with made-up folders replace it)."""
         self.missing: frozenset[str] = frozenset()
         self.checks = 0
         """How many checks finished (tests wait on it)."""
@@ -39,7 +41,7 @@ class FolderCheck:
 
     async def _check(self) -> None:
         cwds = [row.cwd for row in self.app.index.rows]
-        missing = await asyncio.to_thread(missing_folders, cwds)
+        missing = await asyncio.to_thread(missing_folders, cwds, self.exists)
         self.missing = missing
         self.checks += 1
         self.app.session_list.set_missing(missing)
