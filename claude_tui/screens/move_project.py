@@ -39,7 +39,7 @@ class MoveProjectScreen(ModalScreen[Path | None]):
             where = Content.assemble(
                 (f"{plural(self.sessions, 'session')} ran in ", "dim"),
                 literal_line(self.old),
-                (" (gone)" if self.gone else "", "bold $text-error"),
+                ("  (gone)" if self.gone else "", "bold $text-error"),
             )
             yield Static(where, classes="modal-subtitle")
             yield Static(
