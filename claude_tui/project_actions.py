@@ -84,7 +84,20 @@ async def run_in_terminal(argv: list[str], cwd: str, env: dict[str, str]) -> int
     except OSError:
         log.exception("could not run %s", argv[0])
         return None
-    return await process.wait()
+    code = await process.wait()
+    if code != 0:  # its last words stay readable until the user is back
+        print(f"\nclaude-tui: Claude Code exited with status {code}. Press Enter to return to claude-tui.", flush=True)
+        await asyncio.to_thread(_read_line)
+    return code
+
+
+def _read_line() -> None:
+    import sys
+
+    try:
+        sys.stdin.readline()
+    except (OSError, ValueError):
+        pass
 
 
 class ProjectActions:
@@ -124,24 +137,31 @@ class ProjectActions:
     # -- move project ---------------------------------------------------------------------
 
     def move(self) -> None:
-        from .screens.move_project import MoveProjectScreen
-
         row = self._target("move project")
         if row is None:
             return
         if self.app.store is None:
             self.app.notify("The session database is not open.", title="move project", severity="error", markup=False)
             return
+        self.app.run_worker(self._ask_move(row), group="session-action", exit_on_error=False)
+
+    async def _ask_move(self, row: SessionRow) -> None:
+        """The dialog, with the old folder looked at now (it may have moved a moment ago)."""
+        from .screens.move_project import MoveProjectScreen
+
+        app = self.app
         old = row.cwd or ""
-        count = sum(1 for r in self.app.index.rows if r.project_key == row.project_key)
-        base = Path(old).parent if old else self.app.cwd
+        gone = not old or not await asyncio.to_thread(os.path.isdir, old)
+        if gone != app.folders.is_missing(old):
+            app.folders.recheck()
+        count = sum(1 for r in app.index.rows if r.project_key == row.project_key)
+        base = Path(old).parent if old else app.cwd
 
         def answered(path: Path | None) -> None:
             if path is not None:
-                self.app.run_worker(self.apply_move(row, path), group="session-action", exit_on_error=False)
+                app.run_worker(self.apply_move(row, path), group="session-action", exit_on_error=False)
 
-        gone = self.app.folders.is_missing(old)
-        self.app.push_screen(MoveProjectScreen(old or "(unknown folder)", max(count, 1), gone=gone, base=base), answered)
+        app.push_screen(MoveProjectScreen(old or "(unknown folder)", max(count, 1), gone=gone, base=base), answered)
 
     async def apply_move(self, row: SessionRow, folder: Path) -> None:
         """Close the project's open sessions, move them all, list again and reopen the one on screen."""
@@ -210,7 +230,15 @@ class ProjectActions:
             )
             return
         key = row.key
-        was_open = app.view_for(key) is not None
+        view = app.view_for(key)
+        live = app.live.session_of(view) if view is not None else None
+        if live is not None and live.busy:
+            app.notify(
+                "Claude is still replying in this session: wait, or interrupt it (Escape), then open it in Claude Code.",
+                title="open in claude code", severity="warning", markup=False,
+            )
+            return
+        was_open = view is not None
         await self._stop(key)
         path = transcript_path(app.claude_config_dir, row)
         if app.store is not None:
@@ -233,6 +261,11 @@ class ProjectActions:
             return
         if code is None:
             app.notify(safe_line(f"Could not run {cli}."), title="open in claude code", severity="error", markup=False)
+        elif code != 0:
+            app.notify(
+                f"Claude Code exited with status {code}.",
+                title="open in claude code", severity="warning", markup=False,
+            )
         if app.store is not None:
             report = await import_session_file(app.store, path)
             if report.errors:
