@@ -70,6 +70,8 @@ from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .session_actions import SessionActionsMixin
+from .project_actions import ProjectActionsMixin
+from .folders import FolderCheck
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -96,7 +98,7 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(SessionActionsMixin, App[None]):
+class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -156,6 +158,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
         self.path_completer = PathCompleter(self)  # @path in the prompt
+        self.folders = FolderCheck(self)  # the sidebar's gone-folder marks (folders.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -225,6 +228,11 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             view = self.current_view
             rescue_hidden_focus(self._main, self.views.pane(view).prompt if view is not None else None)
         await super().on_event(event)
+
+    def on_app_focus(self) -> None:
+        """Back in the terminal: a project folder may have moved meanwhile (folders.py)."""
+        if self.sessions_loaded:
+            self.folders.recheck()
 
     def _on_signal(self) -> None:
         """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
@@ -349,6 +357,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         else:
             self._show_all()
         self._update_empty_state()
+        self.folders.recheck()
 
     def _show_all(self) -> None:
         """The sidebar lists every session (no filter)."""
@@ -918,6 +927,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         yield SystemCommand("Widen sidebar", "More room for session titles (kept in the config)", self.action_widen_sidebar)
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
+        yield from self.project_commands()  # project_actions.py
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
         yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)
