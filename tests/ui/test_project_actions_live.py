@@ -42,11 +42,11 @@ async def test_move_project_then_resume_sends_the_earlier_turns_from_the_new_fol
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await wait_until(pilot, lambda: old in app.folders.missing, WAIT_S, "the folder found gone")
-        assert "folder gone" in screen_text(app)
+        await wait_until(pilot, lambda: "folder gone" in screen_text(app), what="the mark drawn")
         await highlight(pilot, key)
         await app.run_action("move_project")
         await wait_until(pilot, lambda: isinstance(app.screen, MoveProjectScreen) and app.screen.query("#move-input"), what="dialog")
-        assert "(gone)" in screen_text(app)
+        await wait_until(pilot, lambda: "(gone)" in screen_text(app), what="the dialog drawn")
         await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path / "nowhere"), "enter")
         await wait_until(pilot, lambda: "does not exist" in str(app.screen.query_one("#move-error").render()), what="refused")
         await pilot.press("ctrl+a", "ctrl+k", *str(new), "enter")
