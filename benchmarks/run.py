@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui", "panels", "actions")
+AREAS = ("store", "engine", "ui", "panels", "move", "actions")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,8 +9,10 @@ goes to the CLI as the prompt text itself ("/compact"), as the CLI expects,
 except the app's own (``APP_COMMANDS``), which run the palette's actions:
 ``/rename`` is "Rename session", ``/fork`` "Fork session" and so on.
 
-Data only (no widgets): ``widgets/slash_menu.py`` shows the matches and
-``app.py`` runs an app command (``run_app_command``).
+``SlashCompleter`` offers the matches in the prompt's completion menu (the
+one ``@path`` uses: ``widgets/completion_menu.py``) while "/name" is typed at
+the prompt's start; a name typed whole closes it, so Enter sends. ``app.py``
+runs an app command (``run_app_command``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import ClaudeTUI
+    from .widgets.prompt import PromptArea
 
 MENU_MAX = 8  # matches shown at once
+NOTE_MAX = 56  # a description's first line, cut to this (the CLI's run to paragraphs)
+MENU_CHROME = 8  # the menu's border, padding and scroll bar, in columns
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,42 @@ class SlashCatalog:
         return first + then
 
 
+class SlashCompleter:
+    """Fills the prompt's completion menu from ``catalog`` while "/name" is typed."""
+
+    def __init__(self, catalog: SlashCatalog) -> None:
+        self.catalog = catalog
+
+    def changed(self, prompt: PromptArea) -> bool:
+        """Offer what fits the prompt's text; False when it is no slash command being
+        typed (the ``@path`` completion then has its turn)."""
+        from .literal import safe_line
+        from .widgets.completion_menu import Choice
+
+        menu = prompt.menu
+        text = prompt.text
+        if menu is None or not prompt.has_focus or not text.startswith("/") or any(ch.isspace() for ch in text):
+            return False
+        if prompt.cursor_location != (0, len(text)):
+            return False
+        entries = self.catalog.matches(text)[:MENU_MAX]
+        if not entries or any(e.name == text[1:] for e in entries):
+            menu.close()  # nothing fits, or the name is whole: Enter sends it
+            return True
+        width = max(len(e.name) for e in entries) + 1
+        room = prompt.size.width - width - MENU_CHROME
+        most = max(8, min(NOTE_MAX, room)) if room > 0 else NOTE_MAX
+        choices = []
+        for entry in entries:
+            note = safe_line(entry.summary)
+            if len(note) > most:
+                note = note[: most - 1] + "…"
+            label = safe_line(f"/{entry.name}").ljust(width)
+            choices.append(Choice(label=label, insert=f"/{entry.name} ", row=0, start=0, note=note))
+        menu.offer(choices)
+        return True
+
+
 def parse(text: str) -> tuple[str, str] | None:
     """``("rename", "new title")`` when ``text`` is an app command, else None."""
     stripped = text.strip()
@@ -145,4 +186,4 @@ async def run_app_command(app: ClaudeTUI, name: str, argument: str) -> None:
     await app.run_action(command.action)
 
 
-__all__ = ["APP_COMMANDS", "MENU_MAX", "AppCommand", "SlashCatalog", "SlashEntry", "parse", "run_app_command"]
+__all__ = ["APP_COMMANDS", "MENU_MAX", "AppCommand", "SlashCatalog", "SlashCompleter", "SlashEntry", "parse", "run_app_command"]

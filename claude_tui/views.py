@@ -81,9 +81,7 @@ class OpenViews:
         """A new view and its pane, not mounted yet (its tab is numbered once adopted)."""
         self._counter += 1
         view = OpenView(key, self._counter, title)
-        pane = SessionPane(key, title=title, intro=intro, id=view.pane_id)
-        pane.completer = self.app.slash_catalog.matches  # slash_commands.py
-        return view, pane
+        return view, SessionPane(key, title=title, intro=intro, id=view.pane_id)
 
     async def mount(self, view: OpenView, pane: SessionPane, cwd: Path) -> None:
         """Mount ``pane`` hidden, with its tab, and adopt it."""

@@ -19,8 +19,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from .chat_view import ChatView
-from .prompt import Completer, PromptArea
-from .slash_menu import SlashMenu
+from .completion_menu import CompletionMenu
+from .prompt import PromptArea
 from .session_list import SessionKey
 from .status_line import StatusLine
 
@@ -37,20 +37,17 @@ class SessionPane(Vertical):
         self.title = title
         self._intro = intro
         self.handler: Callable[[SessionPane], Awaitable[None]] | None = None
-        self.completer: Completer | None = None  # slash-command completion (the app's catalogue)
 
     def compose(self) -> ComposeResult:
         yield Static(self._intro or "", classes="draft-intro")
         yield Static("", classes="draft-hint")
         yield ChatView()
         yield StatusLine()
-        yield SlashMenu()
+        yield CompletionMenu()
         yield PromptArea()
 
     def on_mount(self) -> None:
-        prompt = self.prompt
-        prompt.menu = self.query_one(SlashMenu)
-        prompt.completer = self.completer
+        self.prompt.menu = self.query_one(CompletionMenu)
         self.query_one(".draft-intro").display = self._intro is not None
         self.query_one(".draft-hint").display = False
 

@@ -43,7 +43,7 @@ async def slash_menu_open(pilot: Any) -> None:
     pane = app.pane_for_view(app.current_view)
     pane.prompt.focus()
     await pilot.press(*"/co")
-    await wait_until(pilot, lambda: pane.query_one("#slash-menu").is_open, what="slash menu")
+    await wait_until(pilot, lambda: pane.prompt.menu.is_open, what="slash menu")
     await pilot.press("down")
     await pilot.pause()
 

@@ -52,11 +52,11 @@ async def test_the_prompt_completes_and_runs_app_commands(tmp_path: Path) -> Non
         await open_and_settle(pilot, key)
         app.live.feed(recorded_init())
         pane = app.pane_for_view(app.current_view)
-        menu = pane.query_one("#slash-menu")
+        menu = pane.prompt.menu
         pane.prompt.focus()
         await pilot.press(*"/comp")
         await wait_until(pilot, lambda: menu.is_open, what="menu")
-        assert [e.name for e in menu.entries] == ["compact", "autocompact"]  # starts with, then contains
+        assert [c.insert for c in menu.choices] == ["/compact ", "/autocompact "]  # starts with, then contains
         await pilot.press("tab")
         assert pane.prompt.text == "/compact " and not menu.display
         pane.prompt.clear()
@@ -67,11 +67,14 @@ async def test_the_prompt_completes_and_runs_app_commands(tmp_path: Path) -> Non
         pane.prompt.clear()
         await pilot.press(*"/pi")
         await wait_until(pilot, lambda: menu.is_open, what="pin offered")
-        await pilot.press("enter")  # completes "/pin " (the name was not whole yet)
+        await pilot.press("enter")  # takes the highlighted "/pin " (the name was not whole yet)
         assert pane.prompt.text == "/pin "
         await pilot.press("enter")  # runs "Pin session"
         await wait_until(pilot, lambda: app._by_key[key].pinned, what="pinned by /pin")
         assert pane.prompt.text == ""
+        await pilot.press(*"/cost")  # a whole name closes the menu: Enter would send it
+        await wait_until(pilot, lambda: not menu.display, what="menu closed on a whole name")
+        pane.prompt.clear()
         await pilot.press(*"/rename Slash title", "enter")
         await wait_until(pilot, lambda: app._by_key[key].display_title == "Slash title", what="renamed by /rename TITLE")
         await pilot.press(*"/fork", "enter")
