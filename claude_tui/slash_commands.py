@@ -82,7 +82,8 @@ class SlashCatalog:
             learnt = len(self._cli) != before
         elif kind == "CommandsKnown":
             for command in event.commands:
-                self._cli[command.name] = SlashEntry(command.name, command.description, command.argument_hint)
+                if not command.name.startswith("__"):  # the CLI's internal ones
+                    self._cli[command.name] = SlashEntry(command.name, command.description, command.argument_hint)
             learnt = True
         else:
             return

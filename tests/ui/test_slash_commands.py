@@ -34,6 +34,7 @@ def test_descriptions_come_from_the_initialize_answer_and_app_commands_win() -> 
     assert by_name["rename"].own  # the CLI has /rename too; the app's runs (and is listed once)
     assert [e.name for e in catalog.entries()].count("rename") == 1
     assert by_name["design"].argument_hint == "consent | revoke"
+    assert "__remote-workflow" not in by_name  # internal ones are not offered, whichever report names them
 
 
 def test_app_commands_are_parsed_and_cli_ones_are_not() -> None:
