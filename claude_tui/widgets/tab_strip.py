@@ -149,14 +149,15 @@ class TabStrip(Tabs):
     # -- the indicators -------------------------------------------------------------------------
 
     def _hidden(self, side: str) -> list[Tab]:
-        """The tabs cut off (wholly or partly) on ``side``, nearest first."""
+        """The tabs whose label is cut off (wholly or partly) on ``side``, nearest first."""
         scroll = self._scroll
         left = round(scroll.scroll_x)
         right = left + scroll.scrollable_content_region.width
         tabs = [t for t in self.query("#tabs-list > Tab").results(Tab) if t.display]
+        labels = [(t, t.virtual_region.shrink(t.styles.gutter)) for t in tabs]  # a cut padding cell hides nothing
         if side == LEFT:
-            return [t for t in reversed(tabs) if t.virtual_region.x < left]
-        return [t for t in tabs if t.virtual_region.right > right]
+            return [t for t, label in reversed(labels) if label.x < left]
+        return [t for t, label in labels if label.right > right]
 
     def refresh_indicators(self) -> None:
         """Redraw both sides' counts and markers (also when only a marker changed)."""

@@ -28,12 +28,13 @@ def active_in_view(app: Any) -> bool:
 
 
 def cut_off(app: Any, side: str) -> list[Any]:
-    """The tabs not wholly inside the window on ``side``, measured on screen."""
+    """The tabs whose label is not wholly inside the window on ``side``, measured on screen."""
     strip, window, _ = strip_parts(app)
     tabs = list(strip.query("#tabs-list > Tab"))
+    labels = [(t, t.region.shrink(t.styles.gutter)) for t in tabs]
     if side == "left":
-        return [t for t in tabs if t.region.x < window.region.x]
-    return [t for t in tabs if t.region.right > window.region.right]
+        return [t for t, label in labels if label.x < window.region.x]
+    return [t for t, label in labels if label.right > window.region.right]
 
 
 def tab_row(app: Any) -> str:
