@@ -142,6 +142,7 @@ class TurnMixin:
     _generation: int
     _client: ClaudeSDKClient | None
     _turn: Turn | None
+    _in_context: str | None
     _pending: deque[Send]
     _sent_digests: dict[str, str]
     _last_used: float
@@ -195,6 +196,7 @@ class TurnMixin:
             return True
         self._turn = self._new_turn(cmd.future)
         self._turn.prompt = cmd.prompt
+        self._in_context = cmd.prompt
         self.log.mark()
         self._last_used = time.monotonic()
         self._set_phase(Phase.STREAMING)

@@ -59,3 +59,72 @@ async def test_a_prompt_retried_after_a_crash_is_archived_once(
     assert row is not None and row.message_count == len(messages) == 4
     shown = to_text(row, entries)
     assert shown.count("second turn") == 1, shown
+
+
+async def test_a_retried_interrupted_prompt_is_sent_once_and_archived_once(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    """Interrupted mid-reply, the CLI keeps the prompt, the partial reply and its
+    interruption marker: a retry sent plainly carried the prompt twice. A retry
+    resumes a new CLI before the first try: the request has the prompt once."""
+    from claude_tui.export import to_text
+    from claude_tui.transcript import conversation
+    from tests.fakes.anthropic_api import conversation as wire
+
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "first turn")
+    fake_api.queue_fault(Fault.stall(after_deltas=2))
+    fake_api.queue_reply(Text("partial words then more"))
+    with worker.events() as stream:
+        pending = worker.send("tell me a story")
+        await fake_api.wait_for_held(1)
+        await stream.wait_for(lambda e: texts(stream.history) == "partial words")
+        worker.interrupt()
+        stopped = await asyncio.wait_for(pending, WAIT_S)
+    assert stopped is not None and stopped.outcome == "interrupted"
+    fake_api.release()
+    pid = worker.pid
+    retried = await asyncio.wait_for(worker.send("tell me a story", retry=True), WAIT_S)
+    assert retried is not None and retried.outcome == "completed", retried
+    assert worker.pid != pid, "a new CLI, resumed before the first try"
+    said = [text for _, text in wire(fake_api.message_requests[-1])]
+    assert said.count("tell me a story") == 1 and said[-1] == "tell me a story", said
+    assert not any("interrupted" in t or t == "partial words" for t in said), said
+    await turn(worker, "and then?")  # the next turn builds on the retried one
+    later = [text for _, text in wire(fake_api.message_requests[-1])]
+    assert later.count("tell me a story") == 1 and later[-1] == "and then?", later
+    await worker.flush(timeout=WAIT_S)
+    await worker.close()
+    entries = await store.load({"project_key": worker.project_key, "session_id": worker.session_id}) or []  # type: ignore[typeddict-item]
+    messages = conversation(entries)
+    assert [m.text for m in messages if m.role == "user"] == ["first turn", "tell me a story", "and then?"]
+    assert not any(m.interrupted for m in messages)
+    row = await store.session(worker.project_key, worker.session_id)
+    assert row is not None and row.message_count == len(messages) == 6
+    assert to_text(row, entries).count("tell me a story") == 1
+
+
+async def test_a_new_prompt_after_an_interruption_keeps_the_interrupted_turn(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    """Only a retry leaves the first try out: another prompt after an interruption
+    goes to the same CLI, which still has the interrupted turn (as Claude Code does)."""
+    from tests.fakes.anthropic_api import conversation as wire
+
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "first turn")
+    fake_api.queue_fault(Fault.stall(after_deltas=2))
+    fake_api.queue_reply(Text("partial words then more"))
+    with worker.events() as stream:
+        pending = worker.send("tell me a story")
+        await fake_api.wait_for_held(1)
+        await stream.wait_for(lambda e: texts(stream.history) == "partial words")
+        worker.interrupt()
+        await asyncio.wait_for(pending, WAIT_S)
+    fake_api.release()
+    pid = worker.pid
+    await turn(worker, "something else")
+    assert worker.pid == pid
+    said = [text for _, text in wire(fake_api.message_requests[-1])]
+    assert "tell me a story" in said and said[-1].endswith("something else"), said
+    await worker.close()
