@@ -137,8 +137,8 @@ class TabStrip(Tabs):
         if tab is not None and width > 0:
             region = tab.virtual_region
             target = region.x + region.width // 2 - width // 2  # as Textual centres it
-            target = min(target, region.x)  # never past its left edge …
-            target = max(target, region.right - width)  # … nor its right edge when it fits
+            target = max(target, region.right - width)  # its right edge in view …
+            target = min(target, region.x)  # … and its left edge first, if it is wider than all
             target = max(0, min(target, scroll.max_scroll_x))
             animator = getattr(self.app, "animator", None)
             if animator is not None:  # Textual's own (animated) centring must not end elsewhere
