@@ -337,6 +337,8 @@ class TurnMixin:
         cost = self._costs.turn_cost(self._generation, getattr(result, "total_cost_usd", None))
         event = completed_event(self.session_id, turn, outcome, result, asyncio.get_running_loop().time(), cost)
         self._add_totals(event)
+        if outcome == "completed":
+            self._in_context = None  # an answered turn is never taken back by a retry
         self._emit(event)
         if turn.future is not None and not turn.future.done():
             turn.future.set_result(event)

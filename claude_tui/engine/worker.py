@@ -128,7 +128,7 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, 
         self.log = StderrLog(STDERR_LINES)
         self._crashed_prompt: str | None = None  # the next resume leaves it out if unanswered (crash_resume.py)
         self._drop_answered = False  # … and also when answered in part (a retry asked for it)
-        self._in_context: str | None = None  # the last turn's prompt, while the CLI's context holds it
+        self._in_context: str | None = None  # the last turn's prompt if it did not complete, while the CLI holds it
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._state = SessionState(
             session_id=spec.session_id,

@@ -128,3 +128,21 @@ async def test_a_new_prompt_after_an_interruption_keeps_the_interrupted_turn(
     said = [text for _, text in wire(fake_api.message_requests[-1])]
     assert "tell me a story" in said and said[-1].endswith("something else"), said
     await worker.close()
+
+
+async def test_a_retry_never_takes_back_a_completed_turn(
+    fake_api: FakeAnthropicAPI, cli_env: CliEnv, store: SqliteSessionStore
+) -> None:
+    """The same words sent again after their turn completed (a retry of a send that
+    never started, say) go to the same CLI: the answered turn stays."""
+    from tests.fakes.anthropic_api import conversation as wire
+
+    worker = make_worker(cli_env, engine_settings(), store).start()
+    await turn(worker, "continue")
+    pid = worker.pid
+    done = await asyncio.wait_for(worker.send("continue", retry=True), WAIT_S)
+    assert done is not None and done.outcome == "completed"
+    assert worker.pid == pid
+    said = [text for _, text in wire(fake_api.message_requests[-1])]
+    assert said.count("continue") == 2, said
+    await worker.close()
