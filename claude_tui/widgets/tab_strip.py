@@ -98,6 +98,8 @@ class TabStrip(Tabs):
         super().__init__(*tabs, **kwargs)
         self.marker_of: Callable[[str], Marker | None] = marker_of or (lambda _tab_id: None)
         self.overflow: dict[str, Overflow] = {LEFT: Overflow(0, None), RIGHT: Overflow(0, None)}
+        self._target_x: int | None = None  # where reveal_active put the tabs' window
+        self._reveal_pending = False
 
     def compose(self) -> ComposeResult:
         yield OverflowIndicator(LEFT)
@@ -108,6 +110,9 @@ class TabStrip(Tabs):
         # The tabs widen as titles and markers arrive: their total width is the scroll
         # container's virtual size, so a change there may have pushed the active tab out.
         self.watch(self._scroll, "virtual_size", self._tabs_resized, init=False)
+        # Textual centres the active tab itself too (after a refresh, maybe sliding):
+        # wherever the window ends up otherwise, it is put back (and the signs redrawn).
+        self.watch(self._scroll, "scroll_x", self._scrolled, init=False)
 
     @property
     def _scroll(self) -> Widget:
@@ -117,18 +122,29 @@ class TabStrip(Tabs):
 
     def watch_active(self, previously_active: str, active: str) -> None:
         super().watch_active(previously_active, active)
-        self.call_after_refresh(self.reveal_active)
+        self._reveal_soon()
 
     def on_resize(self, _event: events.Resize) -> None:
-        self.call_after_refresh(self.reveal_active)
+        self._reveal_soon()
 
     def _tabs_resized(self, _old: Any, _new: Any) -> None:
         compat.highlight_active_tab(self)  # the active tab may have moved: its underline follows
-        self.call_after_refresh(self.reveal_active)
+        self._reveal_soon()
+
+    def _scrolled(self, _old: float, new: float) -> None:
+        if self._target_x is not None and round(new) != self._target_x:
+            self._reveal_soon()
+
+    def _reveal_soon(self) -> None:
+        """``reveal_active`` after the next refresh (once, however often asked)."""
+        if not self._reveal_pending:
+            self._reveal_pending = True
+            self.call_after_refresh(self.reveal_active)
 
     def reveal_active(self) -> None:
         """Scroll so the active tab is wholly visible (centred when there is room), then
         redraw the indicators. Called after a layout, when the tabs have their widths."""
+        self._reveal_pending = False
         if not self.is_attached:
             return
         scroll = self._scroll
@@ -139,21 +155,31 @@ class TabStrip(Tabs):
             target = region.x + region.width // 2 - width // 2  # as Textual centres it
             target = max(target, region.right - width)  # its right edge in view …
             target = min(target, region.x)  # … and its left edge first, if it is wider than all
+            # The window starts at a tab's start, not mid-label, when that keeps it in view:
+            # the nearest start to the left if the active tab still fits, else to the right.
+            starts = [t.virtual_region.x for t in self._tabs_shown()]
+            before = [x for x in starts if region.right - width <= x <= target]
+            after = [x for x in starts if target <= x <= region.x]
+            target = max(before) if before else min(after, default=target)
             target = max(0, min(target, scroll.max_scroll_x))
             animator = getattr(self.app, "animator", None)
             if animator is not None:  # Textual's own (animated) centring must not end elsewhere
                 animator.force_stop_animation(scroll, "scroll_x")
+            self._target_x = target
             scroll.scroll_target_x = scroll.scroll_x = target
         self.refresh_indicators()
 
     # -- the indicators -------------------------------------------------------------------------
+
+    def _tabs_shown(self) -> list[Tab]:
+        return [t for t in self.query("#tabs-list > Tab").results(Tab) if t.display]
 
     def _hidden(self, side: str) -> list[Tab]:
         """The tabs whose label is cut off (wholly or partly) on ``side``, nearest first."""
         scroll = self._scroll
         left = round(scroll.scroll_x)
         right = left + scroll.scrollable_content_region.width
-        tabs = [t for t in self.query("#tabs-list > Tab").results(Tab) if t.display]
+        tabs = self._tabs_shown()
         labels = [(t, t.virtual_region.shrink(t.styles.gutter)) for t in tabs]  # a cut padding cell hides nothing
         if side == LEFT:
             return [t for t, label in reversed(labels) if label.x < left]
@@ -175,7 +201,7 @@ class TabStrip(Tabs):
                 indicator.set_class(bool(overflow.hidden), "-shown")
                 narrowed |= overflow.content(side).cell_length != before.content(side).cell_length
         if narrowed:  # an indicator came, went or changed width: so did the tabs' window
-            self.call_after_refresh(self.reveal_active)
+            self._reveal_soon()
 
     def bring_hidden(self, side: str) -> None:
         """Make the nearest tab cut off on ``side`` the active one."""

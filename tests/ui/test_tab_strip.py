@@ -91,6 +91,7 @@ async def test_clicking_a_side_brings_its_nearest_hidden_tab(tmp_path: Path) -> 
         keys = await open_all(pilot)
         app.views.activate(app.view_for(keys[6]))
         await wait_until(pilot, lambda: active_in_view(app) and cut_off(app, "left"), what="tabs cut off on the left")
+        await wait_until(pilot, lambda: f"‹ {len(cut_off(app, 'left'))} " in tab_row(app), what="the sign for them")
         nearest = cut_off(app, "left")[-1]
         await pilot.click("#tabs-more-left")
         await wait_until(pilot, lambda: app.current_view is not None and app.current_view.tab_id == nearest.id, what="shown")
