@@ -101,6 +101,10 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+FORK_GLYPH = "⑂"
+"""Marks a fork in its sidebar row (fork_actions.py)."""
+
+
 class SessionList(ScrollView, can_focus=True):
     """Every stored session, grouped by project, one cursor, Enter or click opens.
 
@@ -465,6 +469,8 @@ class SessionList(ScrollView, can_focus=True):
                 (when, self._style("session-list--time")),
             ]
         meta: list[tuple[str, Style]] = [("  ", Style())]
+        if session.parent_session_id:
+            meta.append((f"{FORK_GLYPH} fork · ", self._style("session-list--pinned")))
         if session.pinned:
             meta.append(("pinned · ", self._style("session-list--pinned")))
         if session.archived:
