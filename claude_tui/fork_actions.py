@@ -93,29 +93,39 @@ class ForkActions:
 
     # -- fork from message ----------------------------------------------------------------
 
-    def focused_user_message(self) -> Any:
-        """The user message holding the focus in the chat pane, or None."""
+    def focused_user_message(self) -> tuple[str | None, str | None]:
+        """(the user message holding the focus, the last user message on
+        screen while the chat pane has the focus): their uuids, or None."""
+        from .widgets.chat_view import ChatView
         from .widgets.message import MessageView
 
         app = self.app
         focused = app.screen_stack[0].focused if app.screen_stack else None
-        if focused is None or app.current_view is None:
-            return None
+        if focused is None or app.current_view is None or self.app.session_actions.sidebar_focused():
+            return None, None
         for node in focused.ancestors_with_self:
             if isinstance(node, MessageView):
-                return node.message if node.message.role == "user" else None
-        return None
+                return (node.message.uuid if node.message.role == "user" else None), None
+            if isinstance(node, ChatView):
+                shown = [
+                    w.message.uuid
+                    for w in node.query(MessageView)
+                    if w.message.role == "user" and node.region.overlaps(w.region)
+                ]
+                return None, (shown[-1] if shown else None)
+        return None, None
 
     def fork_from_message(self) -> None:
         row = self._row("fork from message")
         if row is None:
             return
-        focused = self.focused_user_message()
-        uuid = focused.uuid if focused is not None and not self.app.session_actions.sidebar_focused() else None
-        self.app.run_worker(self._pick_and_fork(row, uuid), group="fork", exit_on_error=False)
+        uuid, near = self.focused_user_message()
+        self.app.run_worker(self._pick_and_fork(row, uuid, near), group="fork", exit_on_error=False)
 
-    async def _pick_and_fork(self, row: SessionRow, uuid: str | None) -> None:
-        """Fork at the message ``uuid`` (focused in the chat), else at the one picked from the list."""
+    async def _pick_and_fork(self, row: SessionRow, uuid: str | None, near: str | None = None) -> None:
+        """Fork at the message ``uuid`` (focused in the chat), else at the one
+        picked from the list (its cursor on ``near``, the user message on
+        screen, else on the newest)."""
         from .screens.fork_pick import ForkPickScreen
         from .store.forking import user_messages
 
@@ -134,7 +144,10 @@ class ForkActions:
             return
         chosen = next((m for m in messages if m.uuid == uuid), None) if uuid else None
         if chosen is None:
-            number = await app.push_screen_wait(ForkPickScreen(row.display_title, [(m.number, m.text) for m in messages]))
+            start = next((m.number for m in messages if m.uuid == near), None) if near else None
+            number = await app.push_screen_wait(
+                ForkPickScreen(row.display_title, [(m.number, m.text) for m in messages], start=start)
+            )
             if number is None:
                 return
             chosen = messages[number - 1]

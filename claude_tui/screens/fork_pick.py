@@ -2,8 +2,8 @@
 
 A small modal list: each row is a message's number and its first line, shown
 literally. Enter (or a click) dismisses with the message's number, Escape
-with None. The cursor starts on the newest message, the likeliest pick after
-an answer went wrong.
+with None. The cursor starts on the user message on screen when the chat pane
+has the focus (alt+m there), else on the newest message.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ class ForkPickScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, session_title: str, messages: list[tuple[int, str]]) -> None:
+    def __init__(self, session_title: str, messages: list[tuple[int, str]], *, start: int | None = None) -> None:
         super().__init__()
         self.session_title = session_title
         self.messages = messages
+        self.start = start
+        """The number of the message the cursor starts on (None: the newest)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="fork-pick-box", classes="small-modal"):
@@ -51,7 +53,9 @@ class ForkPickScreen(ModalScreen[int | None]):
 
     def on_mount(self) -> None:
         listed = self.query_one("#fork-pick-list", OptionList)
-        listed.highlighted = len(self.messages) - 1 if self.messages else None
+        numbers = [n for n, _ in self.messages]
+        if self.messages:
+            listed.highlighted = numbers.index(self.start) if self.start in numbers else len(numbers) - 1
         listed.focus()
 
     @on(OptionList.OptionSelected, "#fork-pick-list")
