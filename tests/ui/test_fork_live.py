@@ -82,7 +82,8 @@ async def test_fork_from_message_sends_exactly_the_history_up_to_it(
         await pilot.press("alt+m")  # the prompt has the focus: the list
         await wait_until(pilot, lambda: isinstance(app.screen, ForkPickScreen) and app.screen.query("#fork-pick-list"), WAIT_S, "the list")
         listed = app.screen.query_one("#fork-pick-list")
-        assert listed.option_count == 3 and listed.highlighted == 2  # newest last, the cursor on it
+        await wait_until(pilot, lambda: listed.highlighted == 2, WAIT_S, "the cursor on the newest")  # newest last
+        assert listed.option_count == 3
         await pilot.press("up", "enter")  # message 2
         view = await fork_opened(pilot, key)
         pane = app.pane_for(view.key)
