@@ -421,7 +421,13 @@ class PanelsController:
             return {}
         from .fork_actions import lineage_text
 
-        return {"lineage": lineage_text(row, self.app.fork_actions.parent_of(row)), "note": row.note}
+        lineage = lineage_text(row, self.app.fork_actions.parent_of(row))
+        if lineage:
+            from .keys import key_for
+
+            key = key_for(self.app, "open_parent_session")
+            lineage += f" ({key} opens it)" if key else " (\"Open parent session\" opens it)"
+        return {"lineage": lineage, "note": row.note}
 
     def _branch(self, cwd: str, view: OpenView | Any) -> str | None:
         if cwd in self.branches:

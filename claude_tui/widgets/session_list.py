@@ -101,7 +101,7 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-FORK_GLYPH = "⑂"
+FORK_GLYPH = "⋔"
 """Marks a fork in its sidebar row (fork_actions.py)."""
 
 
