@@ -35,7 +35,8 @@ def lineage_text(row: SessionRow, parent: SessionRow | None) -> str | None:
     """"forked from <title> at message N" for a fork's row (None for others)."""
     if not row.parent_session_id:
         return None
-    title = parent.display_title if parent is not None else f"{row.parent_session_id[:8]} (not in the store)"
+    # Unlisted (archived, deleted, or the other view): its id, read nowhere else.
+    title = parent.display_title if parent is not None else f"session {row.parent_session_id[:8]}"
     at = f" at message {row.fork_message}" if row.fork_message else ""
     return f"forked from {title}{at}"
 
