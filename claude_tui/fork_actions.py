@@ -83,6 +83,8 @@ class ForkActions:
         made = await app.store.session(*key)
         if made is not None:
             app._put_row(made)
+            if not app._listing_all and app.filter_text:
+                app._filter_worker(app.filter_text)  # listed under the filter too when it matches
         await app._open_session(key, None)
         pane = app.pane_for(key)
         if pane is not None:
