@@ -50,9 +50,22 @@ class ForkActions:
     def _row(self, verb: str) -> SessionRow | None:
         return self.app.session_actions._first(verb)
 
-    def _entries(self, row: SessionRow) -> Any:
-        assert self.app.store is not None
-        return self.app.store.load({"project_key": row.project_key, "session_id": row.session_id})  # type: ignore[typeddict-item]
+    async def _entries(self, row: SessionRow) -> list[Any]:
+        """The session's stored entries, after taking in what Claude Code's
+        transcript of it has that the store has not (turns made in Claude Code
+        since the last import)."""
+        from .store.importer import import_session_file
+
+        app = self.app
+        assert app.store is not None
+        path = app.claude_config_dir / "projects" / row.project_key / f"{row.session_id}.jsonl"
+        try:
+            if path.is_file():
+                await import_session_file(app.store, path)
+        except Exception:  # noqa: BLE001 - the store's copy is still forkable
+            log.exception("import of %s before a fork failed", path)
+        key = {"project_key": row.project_key, "session_id": row.session_id}
+        return list(await app.store.load(key) or [])  # type: ignore[arg-type]
 
     # -- fork -----------------------------------------------------------------------------
 
@@ -73,11 +86,22 @@ class ForkActions:
             return None
         title = f"{row.display_title} (fork)"
         try:
+            if entries is None:
+                entries = await self._entries(row)
             fork_id, number = await fork_in_store(
                 app.store, row.project_key, row.session_id, title=title, message=message, entries=entries
             )
         except ForkError as exc:
             app.notify(safe_line(f"{row.display_title}: {exc}"), title="fork session", severity="warning", markup=False)
+            return None
+        except Exception as exc:  # noqa: BLE001 - a store failure: said, logged, the app goes on
+            log.exception("fork of %s failed", row.session_id)
+            app.notify(
+                safe_line(f"{row.display_title} was not forked: {exc}. The log file has the details."),
+                title="fork session",
+                severity="error",
+                markup=False,
+            )
             return None
         key = (row.project_key, fork_id)
         made = await app.store.session(*key)
@@ -135,7 +159,7 @@ class ForkActions:
         app = self.app
         if app.store is None:
             return
-        entries = list(await self._entries(row) or [])
+        entries = await self._entries(row)
         messages = user_messages(entries)
         if not messages:
             app.notify(

@@ -100,7 +100,7 @@ KEY_HELP: list[tuple[str, str]] = [
     ("fork_session", "Fork the session: a new one with its history"),
     ("fork_from_message", "Fork from a user message (focused, or a list)"),
     ("open_parent_session", "Open the session a fork was made from"),
-    ("session_note", "Session note (command palette)"),
+    ("session_note", "Session note: a short note, found by the filter"),
     ("toggle_panels", "Show or hide the side panels"),
     ("attach_context", "Attach context files (picker)"),
     ("remove_context_file", "Remove context file (Context panel row)"),

@@ -5,12 +5,14 @@ by the filter; the palette names and help rows."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 from claude_tui.screens.fork_pick import ForkPickScreen
 from claude_tui.screens.note import NoteScreen
 from claude_tui.widgets.session_list import FORK_GLYPH, SessionItem
-from tests.ui.fixtures import LONG_SESSION, INFRA, SHOP, browsing, open_and_settle, project_key, screen_text, sid, wait_until
+from tests.ui.fixtures import INFRA, LONG_SESSION, SHOP, browsing, make_app, open_and_settle, project_key, screen_text, settle, sid, wait_until
 
 WIDE = (160, 45)  # the side panels show
 
@@ -117,4 +119,28 @@ async def test_keys_and_help_rows(tmp_path: Path) -> None:
         assert rows["fork_session"][0] == "alt+f"
         assert rows["fork_from_message"][0] == "alt+m"
         assert rows["open_parent_session"][0] == "alt+u"
-        assert ("palette", "Session note (command palette)") in [(k, w) for k, w, _ in app.key_rows()]
+        assert ("palette", "Session note: a short note, found by the filter") in [(k, w) for k, w, _ in app.key_rows()]
+
+
+async def test_a_turn_made_in_claude_code_since_the_last_import_is_in_the_fork(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "data" / "claude_home"
+    home = tmp_path / "claude"
+    shutil.copytree(data, home)
+    recorded = "57e0a588-f7e0-5015-a942-a47de28d9346"
+    app = make_app(tmp_path, claude_dir=home)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        row = next(r for r in app.index.rows if r.session_id == recorded)
+        local = home / "projects" / row.project_key / f"{recorded}.jsonl"
+        last = [json.loads(line) for line in local.read_text().splitlines() if '"uuid"' in line][-1]
+        later = {
+            "type": "user", "uuid": "7d1f3c2a-1111-4222-8333-944455556666", "parentUuid": last["uuid"],
+            "timestamp": "2026-12-01T10:00:00.000Z", "cwd": row.cwd, "sessionId": recorded,
+            "message": {"role": "user", "content": "asked in Claude Code after the import"},
+        }
+        with local.open("a") as out:
+            out.write(json.dumps(later) + "\n")
+        made = await app.fork_actions.apply_fork(row)
+        assert made is not None
+        forked = await app.store.load({"project_key": made[0], "session_id": made[1]})
+        assert any(e.get("message", {}).get("content") == "asked in Claude Code after the import" for e in forked)
