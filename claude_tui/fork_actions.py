@@ -14,6 +14,7 @@ with that message's text, to be edited into the variant to ask next.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -60,7 +61,7 @@ class ForkActions:
         assert app.store is not None
         path = app.claude_config_dir / "projects" / row.project_key / f"{row.session_id}.jsonl"
         try:
-            if path.is_file():
+            if await asyncio.to_thread(path.is_file):  # (no disk call on the app's loop)
                 await import_session_file(app.store, path)
         except Exception:  # noqa: BLE001 - the store's copy is still forkable
             log.exception("import of %s before a fork failed", path)
