@@ -87,10 +87,18 @@ class _Held:
 
 
 def _transform(entries: list[Any], session_id: str, title: str) -> tuple[str, list[tuple[Any, bytes]]]:
-    from claude_agent_sdk import fork_session_via_store
+    """The SDK's fork of ``entries``: (the fork's id, (entry, line) to store)."""
+    from .. import compat
 
-    held = _Held(entries)
     try:
+        made = compat.sdk_fork_lines(entries, session_id, title)
+        if made is not None:  # the SDK's lines, stored as they are
+            fork_id, texts = made
+            raws = [text.encode("utf-8", "surrogatepass") for text in texts]
+            return fork_id, [(lines.loads(raw), raw) for raw in raws]
+        from claude_agent_sdk import fork_session_via_store
+
+        held = _Held(entries)
         result = asyncio.run(fork_session_via_store(held, session_id, title=title))  # type: ignore[arg-type]
     except (ValueError, FileNotFoundError) as exc:
         raise ForkError(f"The session cannot be forked: {exc}") from exc
