@@ -144,3 +144,26 @@ async def test_a_turn_made_in_claude_code_since_the_last_import_is_in_the_fork(t
         assert made is not None
         forked = await app.store.load({"project_key": made[0], "session_id": made[1]})
         assert any(e.get("message", {}).get("content") == "asked in Claude Code after the import" for e in forked)
+
+
+async def test_alt_m_in_the_conversation_starts_the_list_on_the_user_message_on_screen(tmp_path: Path) -> None:
+    from claude_tui.widgets.message import MessageView
+
+    async with browsing(tmp_path, WIDE) as (app, pilot):
+        key = (project_key(INFRA), LONG_SESSION)
+        await open_and_settle(pilot, key)
+        chat = app.pane_for(key).chat
+        chat.focus()
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        shown = [
+            w.message.text for w in chat.query(MessageView) if w.message.role == "user" and chat.region.overlaps(w.region)
+        ]
+        assert shown and shown[-1] != "question number 59: what about item 59?"
+        number = int(shown[-1].split()[2].rstrip(":")) + 1
+        await pilot.press("alt+m")
+        await wait_until(pilot, lambda: isinstance(app.screen, ForkPickScreen) and app.screen.query("#fork-pick-list"), what="list")
+        listed = app.screen.query_one("#fork-pick-list")
+        await wait_until(pilot, lambda: listed.highlighted == number - 1, what="the cursor on the message on screen")
