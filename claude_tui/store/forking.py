@@ -105,6 +105,23 @@ def _transform(entries: list[Any], session_id: str, title: str) -> tuple[str, li
     return result.session_id, [(entry, lines.dumps(entry)) for entry in held.appended]
 
 
+def _prepare(
+    entries: list[Any], session_id: str, title: str, message: int | None
+) -> tuple[str, int, list[tuple[Any, bytes]]]:
+    """(the fork's id, the message number it is forked at, its lines), in one
+    thread hop: every step walks all the entries."""
+    prompts = user_messages(entries)
+    if not prompts:
+        raise ForkError("The session has no user message yet: nothing to fork.")
+    number = len(prompts) if message is None else message
+    if message is not None:
+        # Sliced here rather than by the SDK's ``up_to_message_id``: the same
+        # cut, and it needs no uuid-shaped entry ids.
+        entries = entries[: cut_after_reply(entries, message)]
+    fork_id, items = _transform(entries, session_id, title)
+    return fork_id, number, items
+
+
 async def fork_in_store(
     store: SqliteSessionStore,
     project_key: str,
@@ -124,15 +141,7 @@ async def fork_in_store(
         entries = list(await store.load({"project_key": project_key, "session_id": session_id}) or [])  # type: ignore[typeddict-item]
     if not entries:
         raise ForkError("The session has no stored history to fork yet.")
-    prompts = await asyncio.to_thread(user_messages, entries)
-    if not prompts:
-        raise ForkError("The session has no user message yet: nothing to fork.")
-    number = len(prompts) if message is None else message
-    if message is not None:
-        # Sliced here rather than by the SDK's ``up_to_message_id``: the same
-        # cut, and it needs no uuid-shaped entry ids.
-        entries = entries[: cut_after_reply(entries, message)]
-    fork_id, items = await asyncio.to_thread(_transform, entries, session_id, title)
+    fork_id, number, items = await asyncio.to_thread(_prepare, entries, session_id, title, message)
     dst = {"project_key": project_key, "session_id": fork_id}
 
     def write(writer: Writer) -> None:
