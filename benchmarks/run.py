@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui", "panels", "fork")
+AREAS = ("store", "engine", "ui", "panels", "move", "fork")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
+    Binding("alt+o", "open_in_claude", "Claude Code", show=False, id="open_in_claude", priority=True),
     Binding("alt+f", "fork_session", "Fork", show=False, id="fork_session", priority=True),
     Binding("alt+m", "fork_from_message", "Fork from message", show=False, id="fork_from_message", priority=True),
     Binding("alt+u", "open_parent_session", "Parent", show=False, id="open_parent_session", priority=True),
@@ -63,7 +64,7 @@ SCREEN_BINDINGS: list[BindingType] = [
 
 SESSION_ACTION_IDS = frozenset(
     {
-        "rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply",
+        "rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "open_in_claude",
         "fork_session", "fork_from_message", "open_parent_session",
     }
 )
@@ -97,6 +98,7 @@ KEY_HELP: list[tuple[str, str]] = [
     ("mark_session", "Sidebar: mark a session, for actions on several"),
     ("delete_session", "Sidebar: delete the session(s), asking first"),
     ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
+    ("open_in_claude", "Open the session in Claude Code (back on exit)"),
     ("fork_session", "Fork the session: a new one with its history"),
     ("fork_from_message", "Fork from a user message (focused, or a list)"),
     ("open_parent_session", "Open the session a fork was made from"),
