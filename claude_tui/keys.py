@@ -42,7 +42,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("alt+o", "open_in_claude", "Claude Code", show=False, id="open_in_claude", priority=True),
-    Binding("alt+f", "fork_session", "Fork", show=False, id="fork_session", priority=True),
+    Binding("alt+d", "fork_session", "Fork", show=False, id="fork_session", priority=True),
     Binding("alt+m", "fork_from_message", "Fork from message", show=False, id="fork_from_message", priority=True),
     Binding("alt+u", "open_parent_session", "Parent", show=False, id="open_parent_session", priority=True),
     Binding("ctrl+l", "login", "Log in", show=False, id="login", priority=True),

@@ -51,7 +51,7 @@ async def test_fork_session_has_the_same_history_on_the_wire_and_a_new_id(
         local = cli_env.config_dir / "projects" / project_dir_name(cli_env.cwd) / f"{key[1]}.jsonl"
         original = local.read_bytes()
         stored = await app.store.load({"project_key": key[0], "session_id": key[1]})
-        await pilot.press("alt+f")
+        await pilot.press("alt+d")
         view = await fork_opened(pilot, key)
         fork_key = view.key
         assert view.title == f"{title} (fork)"

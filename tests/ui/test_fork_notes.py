@@ -37,7 +37,7 @@ async def test_fork_of_the_highlighted_row_is_listed_opened_and_says_where_it_ca
         key = (project_key(SHOP), sid(5))
         await highlight(pilot, key)
         assert "Fork session" in palette(app) and "Open parent session" not in palette(app)
-        await pilot.press("alt+f")
+        await pilot.press("alt+d")
         await wait_until(
             pilot, lambda: app.current_view is not None and app.current_view.key not in (None, key), what="fork open"
         )
@@ -116,7 +116,7 @@ async def test_session_note_round_trip_literal_and_found_by_the_filter(tmp_path:
 async def test_keys_and_help_rows(tmp_path: Path) -> None:
     async with browsing(tmp_path) as (app, pilot):
         rows = {binding_id: (keys, words) for keys, words, binding_id in app.key_rows()}
-        assert rows["fork_session"][0] == "alt+f"
+        assert rows["fork_session"][0] == "alt+d"
         assert rows["fork_from_message"][0] == "alt+m"
         assert rows["open_parent_session"][0] == "alt+u"
         assert ("palette", "Session note: a short note, found by the filter") in [(k, w) for k, w, _ in app.key_rows()]
