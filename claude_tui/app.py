@@ -69,6 +69,7 @@ from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .fork_actions import ForkActionsMixin
 from .attention_actions import AttentionActionsMixin
 from .session_actions import SessionActionsMixin
 from .project_actions import ProjectActionsMixin
@@ -101,7 +102,7 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, AttentionActionsMixin, App[None]):
+class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, AttentionActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -198,7 +199,12 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, AttentionActionsMixin,
             view, pane = self._launch
             launch = (pane, Tab(self.views.tab_label(view), id=view.tab_id))
         return MainScreen(
-            clock=self.clock, markers=self.markers, debounce=self.debounce, ready=self._main_ready, launch=launch
+            clock=self.clock,
+            markers=self.markers,
+            debounce=self.debounce,
+            ready=self._main_ready,
+            launch=launch,
+            tab_marker=self.views.marker_of_tab,
         )
 
     @property
@@ -465,6 +471,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, AttentionActionsMixin,
         self.markers.clear()
         self.markers.update(markers)
         self.session_list.refresh_markers()
+        self.views.retitle_all()
 
     # -- import (the thread: importing.py) ---------------------------------------------------
 
@@ -947,6 +954,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, AttentionActionsMixin,
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
         yield from self.project_commands()  # project_actions.py
+        yield from self.fork_commands()  # fork_actions.py
         yield from self.attention_commands()  # attention_actions.py
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)

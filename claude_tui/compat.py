@@ -16,10 +16,12 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Stylesheet._parse_cache``, ``Stylesheet._variables`` | parsed styles kept between runs | CSS parsed on every start |
 | ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
 | ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
+| ``Tabs._highlight_active`` | the tab underline moved under the active tab when other tabs widen | the underline follows at the next tab change |
 | ``App._driver.write`` (as Textual's own ``copy_to_clipboard`` and ``bell`` do) | a desktop notification escape (OSC 9 / OSC 777) | no desktop notification; the in-app one still shows |
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
 | ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by its connection's mark in the CLI's environment (``CLAUDE_TUI_CONNECTION``) |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
+| ``session_mutations._build_fork_lines``, ``_TRANSCRIPT_TYPES`` | a fork's lines as the SDK writes them, stored as they are (the public ``fork_session_via_store`` parses each back into an object: a third of a 5,000-message fork's time) | the public ``fork_session_via_store`` over the entries in memory |
 | ``claude_agent_sdk/_bundled/claude`` | the CLI the SDK runs, for login, ``--where`` and the pass-through | ``claude`` on PATH, as the SDK itself falls back to |
 """
 
@@ -99,6 +101,23 @@ async def text_area_key(cls: type, widget: Any, event: Any) -> None:
         await handler(event)
 
 
+def highlight_active_tab(tabs: Any) -> bool:
+    """Move a ``Tabs``' underline under its active tab now (no slide).
+
+    Textual moves it when the active tab changes or is relabelled, not when a
+    tab before it widens and pushes it along. False when this Textual has no
+    such method (the underline catches up at the next tab change).
+    """
+    highlight = getattr(tabs, "_highlight_active", None)
+    if not callable(highlight):
+        return False
+    try:
+        highlight(animate=False)
+    except Exception:  # noqa: BLE001 - another Textual's signature: the underline catches up later
+        return False
+    return True
+
+
 def anchor_released(widget: Any) -> bool:
     """Whether the reader scrolled an anchored widget away from its bottom."""
     released = getattr(widget, "_anchor_released", None)
@@ -148,6 +167,40 @@ def sdk_tracked_cli_pids() -> set[int]:
     except Exception:  # noqa: BLE001 - SDK changed: the other sources suffice
         return set()
     return pids
+
+
+def sdk_fork_lines(entries: list[Any], session_id: str, title: str) -> tuple[str, list[str]] | None:
+    """The SDK's own fork of ``entries`` (new id, fresh uuids, ``forkedFrom``,
+    the title line) as the compact JSON lines it makes: (the fork's id, lines).
+
+    The same partition of entries as ``fork_session_via_store`` makes before
+    calling it. None when the private parts are gone or changed shape; the
+    SDK's ``ValueError`` (nothing to fork) goes to the caller.
+    """
+    try:
+        from claude_agent_sdk._internal import session_mutations as mutations
+
+        build = mutations._build_fork_lines
+        kinds = mutations._TRANSCRIPT_TYPES
+    except (ImportError, AttributeError):
+        return None
+    transcript: list[dict[str, Any]] = []
+    replacements: list[Any] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        kind = entry.get("type")
+        if kind in kinds and isinstance(entry.get("uuid"), str):
+            transcript.append(entry)
+        elif kind == "content-replacement" and entry.get("sessionId") == session_id and isinstance(entry.get("replacements"), list):
+            replacements.extend(entry["replacements"])
+    try:
+        made = build(transcript, replacements, session_id, None, title, lambda: None)
+    except TypeError:
+        return None  # another signature
+    if not (isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], str) and isinstance(made[1], list)):
+        return None
+    return made
 
 
 def bundled_cli_path() -> Path | None:

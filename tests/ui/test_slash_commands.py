@@ -78,7 +78,24 @@ async def test_the_prompt_completes_and_runs_app_commands(tmp_path: Path) -> Non
         pane.prompt.clear()
         await pilot.press(*"/rename Slash title", "enter")
         await wait_until(pilot, lambda: app._by_key[key].display_title == "Slash title", what="renamed by /rename TITLE")
+        views = len(app.open_views)
         await pilot.press(*"/fork", "enter")
-        fork_there = callable(getattr(app, "action_fork_session", None))
-        if not fork_there:
+        if callable(getattr(app, "action_fork_session", None)):  # "Fork session" (fork_actions.py)
+            await wait_until(pilot, lambda: len(app.open_views) == views + 1 and app.current_view.title.endswith("(fork)"), 20, "/fork opened the fork")
+        else:
             await wait_until(pilot, lambda: any("/fork is not available" in str(n.message) for n in app._notifications), what="fork not available")
+
+
+async def test_an_app_command_without_its_action_says_so(tmp_path: Path) -> None:
+    from claude_tui.slash_commands import AppCommand, run_app_command
+
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        APP_COMMANDS["gone"] = AppCommand("no_such_action", "a command whose action is missing", "No such action")
+        try:
+            await run_app_command(app, "gone", "")
+        finally:
+            del APP_COMMANDS["gone"]
+        await wait_until(pilot, lambda: any('/gone is not available in this version of claude-tui (no "No such action" action).' == str(n.message) for n in app._notifications), what="said")
