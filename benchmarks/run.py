@@ -14,7 +14,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui", "panels", "move", "fork")
+AREAS = ("store", "engine", "ui", "panels", "move", "fork", "actions")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"## {area}: not built yet\n")
                 continue
             raise
-        counts = args.sessions if area in ("store", "ui") else [None]
+        counts = args.sessions if area in ("store", "ui", "actions") else [None]
         columns = [module.run(sessions=n) if n is not None else module.run() for n in counts]
         names = list(dict.fromkeys(name for figures in columns for name in figures))
         heads = " | ".join("value" if n is None else f"{n:,} sessions" for n in counts)

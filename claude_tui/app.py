@@ -70,9 +70,12 @@ from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .fork_actions import ForkActionsMixin
+from .attention_actions import AttentionActionsMixin
 from .session_actions import SessionActionsMixin
 from .project_actions import ProjectActionsMixin
 from .folders import FolderCheck
+from . import slash_commands
+from .slash_commands import SlashCatalog, SlashCompleter
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -99,7 +102,7 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, App[None]):
+class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, AttentionActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -156,6 +159,10 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, App[
         self.views = OpenViews(self)
         self._sending_enabled = True
         self.live = LiveController(self, env=engine_env)
+        self.slash_catalog = SlashCatalog()  # what the prompt completes after "/" (slash_commands.py)
+        self.slash_completer = SlashCompleter(self.slash_catalog)
+        self.slash_catalog.on_change = self._slash_commands_learnt
+        self.live.listeners.append(self.slash_catalog.heard)
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
         self.path_completer = PathCompleter(self)  # @path in the prompt
@@ -640,16 +647,28 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, App[
     @on(PromptArea.Submitted)
     async def _prompt_submitted(self, event: PromptArea.Submitted) -> None:
         view = self.views.of_widget(event.prompt)
+        command = slash_commands.parse(event.text)
+        if view is not None and command is not None:  # the app's own: a palette action, not sent
+            event.prompt.clear()
+            await slash_commands.run_app_command(self, *command)
+            return
         if view is not None and self.login.holds(event.text):
             return  # not logged in: the prompt stays in its box (login.py)
         if view is not None and self.panels.may_send(view) and self.live.submit(view, event.text):
             event.prompt.clear()
 
+    def _slash_commands_learnt(self) -> None:
+        """A CLI reported its commands: an open slash menu lists them now."""
+        view = self.current_view
+        if view is not None:
+            self.slash_completer.changed(self.views.pane(view).prompt)
+
     @on(PromptArea.Changed)
     def _prompt_changed(self, event: PromptArea.Changed) -> None:
         """The first words typed start the session's CLI (``preconnect``): the
-        reply then does not wait 1-2 s for Claude Code to start. ``@path`` completes."""
-        self.path_completer.changed(event.text_area)  # type: ignore[arg-type]
+        reply then does not wait 1-2 s for Claude Code to start. ``/command`` and ``@path`` complete."""
+        if not self.slash_completer.changed(event.text_area):  # type: ignore[arg-type]
+            self.path_completer.changed(event.text_area)  # type: ignore[arg-type]
         if self.settings.sessions.preconnect and event.text_area.text.strip():
             view = self.views.of_widget(event.text_area)
             if view is not None:
@@ -936,6 +955,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, App[
         yield from self.session_commands()  # session_actions.py
         yield from self.project_commands()  # project_actions.py
         yield from self.fork_commands()  # fork_actions.py
+        yield from self.attention_commands()  # attention_actions.py
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
         yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)

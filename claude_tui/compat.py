@@ -17,6 +17,7 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
 | ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
 | ``Tabs._highlight_active`` | the tab underline moved under the active tab when other tabs widen | the underline follows at the next tab change |
+| ``App._driver.write`` (as Textual's own ``copy_to_clipboard`` and ``bell`` do) | a desktop notification escape (OSC 9 / OSC 777) | no desktop notification; the in-app one still shows |
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
 | ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by its connection's mark in the CLI's environment (``CLAUDE_TUI_CONNECTION``) |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
@@ -126,6 +127,21 @@ def anchor_released(widget: Any) -> bool:
         return widget.scroll_y < widget.max_scroll_y
     except AttributeError:
         return False
+
+
+def write_to_terminal(app: Any, data: str) -> bool:
+    """Write ``data`` (an escape sequence) straight to the terminal, as Textual's
+    ``copy_to_clipboard`` does; False when there is no driver to write to (headless
+    has one that drops it) or this Textual keeps it elsewhere."""
+    driver = getattr(app, "_driver", None)
+    write = getattr(driver, "write", None)
+    if not callable(write):
+        return False
+    try:
+        write(data)
+    except Exception:  # noqa: BLE001 - a closing terminal: the in-app notification suffices
+        return False
+    return True
 
 
 # -- claude-agent-sdk ---------------------------------------------------------------

@@ -79,6 +79,7 @@ class UISettings:
     theme: str = "textual-dark"
     log_level: str = "warning"  # what reaches the log file; --debug forces "debug"
     sidebar_width: int = 0  # columns; 0: a share of the terminal's width
+    desktop_notify: bool = False  # also a terminal notification (OSC 9 / 777) when a background session needs you
 
 
 @dataclass
@@ -277,6 +278,7 @@ DEFAULT_CONFIG_TEXT = """\
 # theme = "textual-dark"
 # log_level = "warning"               # debug, info, warning, error (--debug forces debug)
 # sidebar_width = 0                   # columns; 0: grows with the terminal (f7 / f8 narrow / widen)
+# desktop_notify = false              # also a desktop notification (OSC 9 / OSC 777) when a background session needs you
 
 [keymap]
 # binding id = "keys", e.g.  new_session = "ctrl+n"

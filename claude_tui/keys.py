@@ -40,6 +40,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("f2", "rename_session", "Rename", show=False, id="rename_session", priority=True),
     Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
+    Binding("alt+n", "next_attention", "Next attention", show=False, id="next_attention", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("alt+o", "open_in_claude", "Claude Code", show=False, id="open_in_claude", priority=True),
     Binding("alt+d", "fork_session", "Fork", show=False, id="fork_session", priority=True),
@@ -65,7 +66,7 @@ SCREEN_BINDINGS: list[BindingType] = [
 SESSION_ACTION_IDS = frozenset(
     {
         "rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "open_in_claude",
-        "fork_session", "fork_from_message", "open_parent_session",
+        "fork_session", "fork_from_message", "open_parent_session", "next_attention",
     }
 )
 """The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
@@ -87,6 +88,7 @@ KEY_HELP: list[tuple[str, str]] = [
     ("prev_session", "Previous open session"),
     ("next_session", "Next open session"),
     *((f"goto_session_{n}", f"Open session number {n}") for n in range(1, 10)),
+    ("next_attention", "Next session needing attention (oldest first)"),
     ("close_session", "Close the session (it stays in the list)"),
     ("interrupt", "Interrupt Claude's reply"),
     ("retry", "Send the last prompt again (failed turn)"),

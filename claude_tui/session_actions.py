@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_TARGET = "No session: open one, or highlight it in the sidebar."
+RELIST_MAX = 50  # archived at once: above this, reading the list again is as quick
 
 
 def tags_of(row: SessionRow) -> list[str]:
@@ -248,7 +249,7 @@ class SessionActions:
         for row in changed:
             await app.store.update_session(row.project_key, row.session_id, archived=archived)
         app.session_list.clear_marks()
-        await app._reload_sessions()
+        await self._relist(changed)
         what = _what(changed)
         if archived:
             self.last_archived = changed
@@ -263,6 +264,30 @@ class SessionActions:
             back = {row.key for row in changed}
             self.last_archived = [] if undo else [r for r in self.last_archived if r.key not in back]
             app.notify(safe_line(f"{'Brought back' if undo else 'Unarchived'} {what}"), title="archive session", markup=False)
+
+    async def _relist(self, rows: list[SessionRow]) -> None:
+        """After an archive: each row leaves the view it is no longer in, or is put in
+        place, one row at a time (a 10,000-session list is not read again); with a
+        filter on, the list is read again (its results are the filter's)."""
+        from .store.metadata import session_order
+
+        app = self.app
+        if app.store is None or not app._listing_all or app.filter_text or len(rows) > RELIST_MAX:
+            await app._reload_sessions()
+            return
+        for old in rows:
+            row = await app.store.session(*old.key)
+            if row is not None and row.archived == app.index.archived:
+                app._put_row(row)
+            else:
+                app.index.remove(old.key)
+                app.session_list.remove_session(old.key, session_order)
+        for view in app.open_views:
+            row = app._by_key.get(view.key) if view.key else None
+            if row is not None and row.display_title != view.title:
+                app.views.retitle(view, row.display_title)
+        app.sidebar.set_status(app._count_status())
+        app._update_empty_state()
 
     def undo_archive(self) -> None:
         rows = self.last_archived

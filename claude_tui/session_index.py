@@ -103,6 +103,21 @@ class SessionIndex:
         rows.insert(place, row)
         return place != at
 
+    def remove(self, key: SessionKey) -> bool:
+        """Take ``key``'s row out of the list (it left this view); False if it was not in it."""
+        from .store.metadata import session_order
+
+        old = self.by_key.pop(key, None)
+        if old is None:
+            return False
+        rows = self.rows
+        at = bisect_left(rows, session_order(old), key=session_order)
+        if at >= len(rows) or rows[at] is not old:
+            at = next((i for i, r in enumerate(rows) if r is old), None)
+        if at is not None:
+            del rows[at]
+        return True
+
     async def search(self, store: SqliteSessionStore, text: str) -> FilterResult:
         """Sessions whose title or text matches ``text``, with the matching
         messages under them (a session found only by a message is listed too).

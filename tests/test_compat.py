@@ -223,3 +223,26 @@ def test_sdk_fork_lines_real_part_and_the_public_fallback(monkeypatch: pytest.Mo
     fork_id, items = _transform(entries, sid, "t (fork)")
     assert [entry["type"] for entry, _ in items] == ["user", "assistant", "custom-title"]
     assert all(json.loads(raw) == entry for entry, raw in items)
+
+
+def test_terminal_write_goes_to_the_driver_or_says_it_could_not() -> None:
+    written: list[str] = []
+
+    class Driver:
+        def write(self, data: str) -> None:
+            written.append(data)
+
+    class App:
+        _driver = Driver()
+
+    class Bare:
+        pass
+
+    assert compat.write_to_terminal(App(), "\x1b]9;hi\x07") is True and written == ["\x1b]9;hi\x07"]
+    assert compat.write_to_terminal(Bare(), "x") is False
+
+
+def test_textual_app_still_has_the_driver_we_write_to() -> None:
+    from textual.app import App
+
+    assert "_driver" in vars(App()) and callable(getattr(__import__("textual.driver", fromlist=["Driver"]).Driver, "write", None))

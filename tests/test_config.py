@@ -73,3 +73,10 @@ def test_log_level_defaults_to_warning_and_ignores_case() -> None:
     assert Settings().ui.log_level == "warning"
     settings, warnings = settings_from_dict({"ui": {"log_level": "INFO"}})
     assert settings.ui.log_level == "info" and warnings == []
+
+
+def test_desktop_notify_is_off_by_default_and_must_be_a_boolean() -> None:
+    assert Settings().ui.desktop_notify is False
+    assert settings_from_dict({"ui": {"desktop_notify": True}})[0].ui.desktop_notify is True
+    with pytest.raises(ConfigError, match="ui.desktop_notify must be true or false"):
+        settings_from_dict({"ui": {"desktop_notify": "yes"}})

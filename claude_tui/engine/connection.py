@@ -37,7 +37,7 @@ from . import processes
 from .commands import ReaderDone
 from .crash_resume import resume_point
 from .errors import Failure, classify
-from .events import EngineEvent, ErrorOccurred
+from .events import CommandsKnown, EngineEvent, ErrorOccurred
 from .options import CONNECTION_ENV, build_options
 from .state import Phase
 from .timeouts import describe_timeout
@@ -348,6 +348,21 @@ class ConnectionMixin:
             processes.remember(self._pid)
         self._generation += 1
         self._reader = loop.create_task(self._read(client, self._generation), name=f"session-reader-{self.session_id[:8]}")
+        await self._announce_commands(client)
+
+    async def _announce_commands(self, client: Any) -> None:
+        """The CLI's slash commands with descriptions, as its initialize answer gave them
+        (the prompt completes them); nothing when the SDK has no such answer."""
+        from .translate import commands_of
+
+        try:
+            info = await client.get_server_info()
+        except Exception as exc:  # noqa: BLE001 - completion then knows the init message's names only
+            log.debug("no server info: %s", exc)
+            return
+        commands = commands_of(info)
+        if commands:
+            self._emit(CommandsKnown(self.session_id, commands))
 
     async def _resume_or_new(self) -> bool:
         """Resume when Claude Code has (or we can restore) a transcript; else start new."""

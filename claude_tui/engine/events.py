@@ -63,6 +63,23 @@ class SessionStarted(EngineEvent):
     model: str | None
     claude_code_version: str | None
     resumed: bool
+    slash_commands: tuple[str, ...] = ()  # the init message's command names (no descriptions)
+
+
+@dataclass(frozen=True, slots=True)
+class SlashCommand:
+    """One command the CLI takes as a prompt (``/name args``), as its initialize answer names it."""
+
+    name: str
+    description: str = ""
+    argument_hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandsKnown(EngineEvent):
+    """The CLI's commands with their descriptions (``get_server_info()`` after a connect)."""
+
+    commands: tuple[SlashCommand, ...]
 
 
 @dataclass(frozen=True, slots=True)

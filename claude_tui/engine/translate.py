@@ -26,6 +26,7 @@ from .events import (
     ContextCompacted,
     EngineEvent,
     SessionStarted,
+    SlashCommand,
     TextDelta,
     ThinkingDelta,
     ToolInputDelta,
@@ -92,6 +93,24 @@ def block_of(block: Any) -> Block | None:
     if kind in ("ToolUseBlock", "ServerToolUseBlock"):
         return Block("tool_use", tool_use_id=block.id, name=block.name, input=dict(block.input or {}))
     return None
+
+
+def commands_of(info: Any) -> tuple[SlashCommand, ...]:
+    """The commands of ``get_server_info()``'s answer (``commands``: name, description,
+    argumentHint); anything malformed is left out."""
+    found: list[SlashCommand] = []
+    raw = info.get("commands") if isinstance(info, dict) else None
+    for item in raw if isinstance(raw, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+            desc, hint = item.get("description"), item.get("argumentHint")
+            found.append(
+                SlashCommand(
+                    item["name"].strip().lstrip("/"),
+                    desc if isinstance(desc, str) else "",
+                    hint if isinstance(hint, str) else "",
+                )
+            )
+    return tuple(found)
 
 
 class Translator:
@@ -257,9 +276,10 @@ class Translator:
                     model=step.model,
                     claude_code_version=data.get("claude_code_version"),
                     resumed=resumed,
+                    slash_commands=tuple(str(n) for n in data.get("slash_commands") or () if isinstance(n, str)),
                 )
             )
         return step
 
 
-__all__ = ["OPENS_TURN", "Step", "Translator", "TurnTranslation", "block_of", "opens_turn"]
+__all__ = ["OPENS_TURN", "Step", "Translator", "TurnTranslation", "block_of", "commands_of", "opens_turn"]

@@ -9,7 +9,13 @@ It keeps one ``LiveSession`` per open pane and joins the parts that do the work:
 * ``inbox``: engine events and UI notes, handled in order in each pane's queue;
 * ``sending.Sender``: sending, the queue of prompts behind a running turn, retry;
 * ``permission_flow.PermissionFlow``: the broker and the permission modal;
-* ``status``: the status line and the sidebar marker of a session.
+* ``status``: the status line and the sidebar marker of a session;
+* ``attention.AttentionQueue``: background sessions waiting for the user.
+
+What the sidebar marker and the attention queue need from an engine event
+(the turn ended, the state changed) is taken in ``feed`` as the event arrives,
+not in the pane's queue: a background pane may be slow to draw (or not drawn
+at all while hidden), and its marker and notification must not wait for it.
 
 The app calls the methods below; everything that changes a conversation goes
 through the session's inbox (``post``), so it happens in one order.
@@ -22,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .inbox import CancelQueued, EditQueued, Flush, Inbox, Retry, Submit, deliver
+from .attention import FAILED, FINISHED, PERMISSION, AttentionQueue
+from .inbox import FAILED_OUTCOMES, CancelQueued, EditQueued, Flush, Inbox, Retry, Submit, deliver
 from .permission_flow import PermissionFlow
 from .sending import Sender
 from .session import LiveSession, Sessions
@@ -46,7 +53,8 @@ class LiveController:
         self.host = host
         self.sessions = Sessions()
         self.workers = Workers(host, self.sessions, dict(env or {}))
-        self.permissions = PermissionFlow(host, self.sessions, closing=self._closing)
+        self.attention = AttentionQueue()
+        self.permissions = PermissionFlow(host, self.sessions, closing=self._closing, needs_answer=self._needs_answer)
         self.sender = Sender(host, self.workers)
         self.inbox = Inbox(host, self.sessions, self.sender, self.permissions, closing=self._closing)
         self.listeners: list[Callable[[EngineEvent], None]] = []  # also hear every event (the panels)
@@ -119,6 +127,8 @@ class LiveController:
         live = self.sessions.of_view(view)
         if live is None:
             return
+        if live.view.key is not None:
+            self.attention.clear(live.view.key)
         if live.unread:
             live.unread = False
             update_marker(self.host, live)
@@ -130,6 +140,8 @@ class LiveController:
         if live is None:
             return
         live.pane.handler = None
+        if view.key is not None:
+            self.attention.clear(view.key)
         if live.session_id is not None:
             self.permissions.cancel_session(live.session_id)
             if view.key is not None:
@@ -151,7 +163,38 @@ class LiveController:
             listener(event)
         live = self.sessions.by_sid.get(event.session_id)
         if live is not None:
+            self._observe(live, event)
             deliver(live, event)
+
+    def _observe(self, live: LiveSession, event: EngineEvent) -> None:
+        """What follows from ``event`` at once, whether or not its pane is drawn:
+        the session's state, its end of turn, its marker and the attention queue."""
+        from ..engine.events import StateChanged, TurnCompleted
+
+        if isinstance(event, StateChanged):
+            live.state = event.state
+            live.mode = event.state.permission_mode
+            update_marker(self.host, live)
+        elif isinstance(event, TurnCompleted):
+            live.failed = event.outcome in FAILED_OUTCOMES
+            live.turn_ended = True
+            if self.host.current_view is not live.view:
+                live.unread = True
+                if event.outcome != "cancelled":
+                    reason = FAILED if live.failed else FINISHED
+                    detail = event.outcome.replace("_", " ") if live.failed else ""
+                    self.need_attention(live, reason, detail)
+            update_marker(self.host, live)
+
+    def _needs_answer(self, live: LiveSession, tool: str) -> None:
+        self.need_attention(live, PERMISSION, tool)
+
+    def need_attention(self, live: LiveSession, reason: str, detail: str = "") -> None:
+        """A background session waits for the user: queue it and have the app tell them."""
+        key = live.view.key
+        if key is None or self.host.current_view is live.view or self.shut_down:
+            return
+        self.host.alert(self.attention.add(key, live.view.title, reason, detail))
 
     def post(self, view: LiveView, note: Any) -> bool:
         """Put ``note`` (see ``inbox``) into ``view``'s inbox; False if it is not open."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..config import Settings
     from ..widgets.marker import Marker
     from ..widgets.session_list import SessionKey
+    from .attention import Attention
 
 
 class LiveView(Protocol):
@@ -106,6 +107,10 @@ class LiveHost(Protocol):
     ) -> None: ...
 
     def bell(self) -> None: ...
+
+    def alert(self, item: Attention) -> None:
+        """A session not on screen needs the user (``attention``): tell them."""
+        ...
 
     def push_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> Any:
         """Open a modal (the permission question); ``callback`` gets its answer."""

@@ -199,9 +199,7 @@ class Inbox:
         from ..engine.events import SessionSaved, SessionStarted, StateChanged, TurnCompleted
 
         if isinstance(event, StateChanged):
-            live.state = event.state
-            live.mode = event.state.permission_mode
-            show_all(self.host, live)
+            show_all(self.host, live)  # the controller's ``feed`` took the state as it arrived
             return
         if isinstance(event, SessionSaved):
             if live.view.key is not None:
@@ -211,11 +209,9 @@ class Inbox:
         if isinstance(event, SessionStarted) and not event.resumed and live.view.key is not None:
             self.host.call_later(self.host.refresh_session_row, live.view.key)  # the row exists from now on
         if isinstance(event, TurnCompleted):
-            live.failed = event.outcome in FAILED_OUTCOMES
+            # failed, unread and the marker were set as the event arrived (controller.feed)
             if event.outcome in OUTCOME_RETRY and live.last_prompt:
                 live.retry_prompt = live.last_prompt
-            if self.host.current_view is not live.view:
-                live.unread = True
             self.permissions.prune(live)
             update_marker(self.host, live)
             self.host.refresh_bindings()

@@ -31,8 +31,17 @@ class PermissionFlow:
     """``closing()`` is true once the app is quitting (no modal opens then). An answer
     goes to the broker, and a note of it into the session's inbox."""
 
-    def __init__(self, host: LiveHost, sessions: Sessions, *, closing: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        host: LiveHost,
+        sessions: Sessions,
+        *,
+        closing: Callable[[], bool],
+        needs_answer: Callable[[LiveSession, str], None] | None = None,
+    ) -> None:
+        """``needs_answer(live, tool)`` hears a request of a session not on screen (attention)."""
         self.host = host
+        self.needs_answer = needs_answer
         self.sessions = sessions
         self.closing = closing
         self.broker: PermissionBroker | None = None
@@ -66,6 +75,8 @@ class PermissionFlow:
         else:
             self.bells += 1
             self.host.bell()
+            if self.needs_answer is not None:
+                self.needs_answer(live, request.tool_name)
 
     def cancel_session(self, session_id: str) -> None:
         """Deny what ``session_id`` still waits for: its pane closed."""

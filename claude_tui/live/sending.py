@@ -63,6 +63,7 @@ class Sender:
             live.pane.set_intro(None)
             live.pane.set_hint(None)
         live.busy = True
+        live.turn_ended = False
         live.sent = True
         live.error_reported = False
         live.last_prompt = text

@@ -39,6 +39,7 @@ class LiveSession:
     worker: SessionWorker | None = None
     state: SessionState | None = None
     busy: bool = False  # a prompt is on its way or its turn runs
+    turn_ended: bool = False  # the engine reported the turn's end; the pane may not have handled it yet
     turn: asyncio.Future[Any] | None = None  # the send whose end (``TurnDone``) is awaited
     sent: bool = False  # at least one prompt went out from this pane
     queued: list[QueuedPrompt] = field(default_factory=list)

@@ -48,7 +48,7 @@ def marker_of(live: LiveSession) -> Marker | None:
     phase = live.state.phase.value if live.state is not None else None
     if phase == "queued":
         return Marker.QUEUED
-    if live.busy or phase in ("streaming", "interrupting"):
+    if (live.busy and not live.turn_ended) or phase in ("streaming", "interrupting"):
         return Marker.STREAMING
     if phase == "failed" or live.failed:
         return Marker.ERROR

@@ -230,6 +230,25 @@ class SessionList(ScrollView, can_focus=True):
             self.cursor = self._find(keep)
         self.refresh()
 
+    def remove_session(self, key: SessionKey, order: Order) -> bool:
+        """Take one session's row out of the unfiltered list (it left this view), redrawing
+        from there on; the cursor stays on its session, or moves to the next. False: not listed."""
+        keep = self._identity(self.cursor)
+        changed = self._layout.remove(key, order)
+        if changed is None:
+            return False
+        self._cache = {k: v for k, v in self._cache.items() if k[0] < changed.start}
+        self._now = None
+        self.virtual_size = Size(0, self._total)
+        cursor = self._find(keep) if keep is not None else None
+        if cursor is None:
+            cursor = self._next_selectable(changed.start - 1, 1)
+            if cursor is None:
+                cursor = self._next_selectable(len(self.rows), -1)
+        self.cursor = cursor
+        self.refresh()
+        return True
+
     def replace_session(self, session: SessionRow) -> bool:
         """Swap a listed session's data where its row is (a filter's results:
         the row keeps its place, its counts are the session's latest). False

@@ -166,6 +166,18 @@ class RowLayout:
             high -= 1
         return range(low, high)
 
+    def remove(self, key: SessionKey, order: Order) -> range | None:
+        """Take ``key``'s row out (archived, or unarchived in the archived view) without
+        rebuilding the rest; the rows from the returned index on changed (None: not listed)."""
+        positions = self._positions()
+        at = positions.pop(key, None)
+        if at is None:
+            return None
+        start, _ = self._group_span(at)
+        self._take_out(at, order)
+        self._renumber(start)
+        return range(start, len(self.rows))
+
     def _group_span(self, index: int) -> tuple[int, int]:
         """The first and past-the-last row of the group holding row ``index``."""
         start = index

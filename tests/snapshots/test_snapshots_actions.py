@@ -47,3 +47,11 @@ def test_delete_confirmation(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_export_dialog(snap_compare: Any, tmp_path: Path) -> None:
     assert _check(snap_compare, tmp_path, "export_dialog")
+
+
+def test_slash_menu_open(snap_compare: Any, tmp_path: Path) -> None:
+    from tests.ui.scenes_slash import SLASH_SCENES
+
+    scene = SLASH_SCENES["slash_menu_open"]
+    build_store_sync(tmp_path / "sessions.db", browse_transcripts())
+    assert snap_compare(make_app(tmp_path), terminal_size=scene.size, run_before=scene.run_before())

@@ -318,6 +318,8 @@ async def permission_needed_in_background(pilot: Any) -> None:
     app.bell = lambda: None  # headless anyway; keep the picture free of side effects
     app.live.permissions.arrived(PermissionRequest(1, CART[1], "Write", write, cwd=SHOP, tool_use_id="toolu_w"))
     await pilot.pause()
+    app.clear_notifications()  # the attention toast expires on a timer: not in a fixed picture
+    await pilot.pause()
 
 
 async def status_reconnecting(pilot: Any) -> None:

@@ -74,3 +74,27 @@ def test_a_change_that_keeps_the_place_touches_one_row() -> None:
     changed = layout.put(replace(target, display_title="renamed", message_count=9), session_order)
     assert changed == range(at, at + 1)
     assert isinstance(layout.rows[at], SessionItem) and layout.rows[at].session.display_title == "renamed"
+
+
+def test_remove_matches_a_rebuild() -> None:
+    """An archived row leaves the list in place (issue 13's 10,000-session archive)."""
+    rng = random.Random(13)
+    for _ in range(300):
+        sessions = sorted(_sessions(rng, rng.randint(1, 12)), key=session_order)
+        layout = RowLayout.of(build_rows(sessions))
+        layout.index_of(sessions[0].key)  # positions made before the change, as in the app
+        while sessions:
+            gone = rng.choice(sessions)
+            sessions.remove(gone)
+            before = list(layout.rows)
+            changed = layout.remove(gone.key, session_order)
+            expected = build_rows(sessions)
+            assert changed is not None and layout.rows == expected
+            assert layout.starts == [sum(r.height for r in expected[:i]) for i in range(len(expected))]
+            assert layout.total == sum(r.height for r in expected)
+            for index, row in enumerate(expected):
+                if isinstance(row, SessionItem):
+                    assert layout.index_of(row.key) == index
+            for index in range(changed.start):
+                assert layout.rows[index] is before[index]
+        assert layout.remove(("-p0", "none"), session_order) is None
