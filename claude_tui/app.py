@@ -92,6 +92,7 @@ log = logging.getLogger(__name__)
 __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from here too
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
+STORE_CHANGE_DELAY = 0.3  # seconds a burst of changes from other machines is gathered before one reload
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
@@ -122,6 +123,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         engine_env: dict[str, str] | None = None,
         style_cache: Path | None = None,
         check_login: bool = True,
+        store_url: str | None = None,
     ) -> None:
         """``cwd`` is where new sessions start (default: the current directory);
         ``engine_env`` is added to every Claude Code CLI's environment;
@@ -131,6 +133,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
         super().__init__()
         self.db_path = Path(db_path)
+        self.store_url = store_url  # a shared store on PostgreSQL (store/select.py); None: db_path
+        self._stop_watch: Callable[[], None] | None = None
         self.loaded = loaded
         self.settings = loaded.settings
         self.config_path = Path(config_path)
@@ -259,11 +263,12 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:
-        from .store import SqliteSessionStore, StoreError
+        from .store import StoreError
+        from .store.select import open_store
 
         self.login.after_first_frame()  # is Claude reachable? (login.py; its own worker)
         try:
-            self.store = await SqliteSessionStore.open(self.db_path, progress=self._upgrade_progress)
+            self.store = await open_store(self.store_location, progress=self._upgrade_progress)
         except (StoreError, OSError) as exc:
             self.store_error = str(exc)
             self.sidebar.set_status("no database")
@@ -272,12 +277,30 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             self.live.start(None)
             return
         self.live.start(self.store)
+        self._watch_store()
         await self._reload_sessions()
         if self.resume is not None:
             await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
         await asyncio.to_thread(warm_imports)
+
+    @property
+    def store_location(self) -> Path | str:
+        """The store this app opens: the PostgreSQL URL if one is chosen, else the SQLite file."""
+        return self.store_url or self.db_path
+
+    def _watch_store(self) -> None:
+        """A shared store tells of sessions written by other machines: the
+        sidebar reloads (once per burst) without a restart."""
+        watch = getattr(self.store, "watch", None)
+        if watch is not None:
+            self._stop_watch = watch(self._store_changed_elsewhere)
+
+    def _store_changed_elsewhere(self) -> None:
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(STORE_CHANGE_DELAY, self._refresh_during_import)  # the same reload
 
     def _upgrade_progress(self, step: Any) -> None:
         """A long schema upgrade of the archive (once, after an update) shows where it is."""
@@ -458,7 +481,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.import_done = False
         self.sidebar.show_import(0, 1, "Looking for Claude Code sessions …")
         self._update_empty_state()
-        work = partial(run_import, self.db_path, self.claude_config_dir, self.post_message, self._stop_import)
+        work = partial(run_import, self.store_location, self.claude_config_dir, self.post_message, self._stop_import)
         self.run_worker(work, thread=True, group="import", exclusive=True, exit_on_error=False)
 
     @on(ImportProgressed)

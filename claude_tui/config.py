@@ -72,6 +72,7 @@ class PanelSettings:
 @dataclass
 class StoreSettings:
     db: str | None = None  # database file; default: the user data dir
+    url: str | None = None  # postgresql://... : the shared store on a server (no password here: PGPASSWORD or ~/.pgpass)
 
 
 @dataclass
@@ -272,6 +273,7 @@ DEFAULT_CONFIG_TEXT = """\
 
 [store]
 # db = "~/.local/share/claude-tui/sessions.db"
+# url = "postgresql://alice@dbhost/claude_tui"   # a shared store on PostgreSQL (password: PGPASSWORD or ~/.pgpass)
 
 [ui]
 # theme = "textual-dark"
