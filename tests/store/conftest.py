@@ -18,25 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.store import pg_server
 
 BACKENDS = ["sqlite", "postgres"]
 _counter = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def pg() -> Any:
-    """The session's PostgreSQL server (started on first use)."""
-    try:
-        server = pg_server.start()
-    except pg_server.Unavailable as exc:
-        reason = f"no PostgreSQL server for the tests: {exc}"
-        print(reason)
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield server
-    server.cleanup()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -19,6 +19,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 USER = "claude_tui_pg"
 PASSWORD = "s3cret-pw"
@@ -152,3 +155,19 @@ def start() -> PgServer:
                 server.cleanup()
                 raise Unavailable(f"the server did not accept logins: {exc}") from None
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def pg() -> Any:
+    """The test session's PostgreSQL server, started on first use; without one
+    the test skips with the reason (under CI=true it fails: CI must run them)."""
+    try:
+        server = start()
+    except Unavailable as exc:
+        reason = f"no PostgreSQL server for the tests: {exc}"
+        print(reason)
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield server
+    server.cleanup()
