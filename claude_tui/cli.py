@@ -147,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("claude_args", nargs=argparse.REMAINDER, metavar="ARGS")
 
+    p = add("store", "work on whole stores: `store copy --from A --to B` copies every session")
+    store_sub = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    c = store_sub.add_parser(
+        "copy", help="copy every session from one store to another (idempotent, resumable)",
+        description="Copy every session between stores: each side an SQLite file or a postgresql:// URL."
+        " Run it again to resume or to bring over what is new.",
+    )
+    c.add_argument("--from", dest="copy_from", metavar="URL_OR_PATH", required=True)
+    c.add_argument("--to", dest="copy_to", metavar="URL_OR_PATH", required=True)
+
     p = add("rename", "set a session's title")
     p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
     p.add_argument("title", metavar="TITLE", help="the new title")
@@ -415,7 +425,18 @@ def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
     return int(app.return_code or 0)
 
 
+async def cmd_store(ctx: Context) -> int:
+    from .cli_store import StoreCommandError, copy_command
+    from .store import StoreError
+
+    try:
+        return await copy_command(ctx.args.copy_from, ctx.args.copy_to)
+    except (StoreError, StoreCommandError) as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
+    "store": cmd_store,
     "import": cmd_import,
     "ls": cmd_ls,
     "show": cmd_show,
