@@ -177,3 +177,43 @@ def test_sqlite_users_never_load_the_postgres_driver(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.stdout.strip() == "[]"
+
+
+async def test_server_stopped_and_started_again_loses_nothing() -> None:
+    from tests.store import pg_server
+
+    try:
+        server = await asyncio.to_thread(pg_server.start)  # its own: this test stops it
+    except pg_server.Unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        url = server.create_database("restart_db")
+        key = {"project_key": "p", "session_id": "s1"}
+        async with await open_store(url) as store:
+            await store.append(key, [entry("u1", "before the outage")])
+            await asyncio.to_thread(server.stop)
+            with pytest.raises(StoreError) as info:
+                await store.append(key, [entry("u2", "during the outage")])
+            assert "PostgreSQL store" in str(info.value) and PASSWORD not in str(info.value)
+            with pytest.raises(StoreError):
+                await store.sessions()
+            await asyncio.to_thread(server.start)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 30
+            while True:  # the backoff lets a call through again within seconds
+                try:
+                    rows = await store.sessions()
+                    break
+                except StoreError:
+                    if loop.time() > deadline:
+                        raise
+                    await asyncio.sleep(0.2)
+            assert [r.session_id for r in rows] == ["s1"]
+            # What the local transcript held meanwhile is written when the server is back.
+            await store.append(key, [entry("u2", "during the outage"), entry("u3", "after")])
+            assert [e["uuid"] for e in await store.load(key)] == ["u1", "u2", "u3"]
+            assert [h.uuid for h in await store.search_messages("outage")] == ["u2", "u1"]
+    finally:
+        await asyncio.to_thread(server.cleanup)

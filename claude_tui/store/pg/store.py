@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_S = 5
 WATCH_RETRY_S = (0.5, 1, 2, 5, 10)
+RECONNECT_BACKOFF_S = (0.5, 1, 2, 4, 8, 15)
 
 
 def _connect_kwargs(url: str) -> dict[str, Any]:
@@ -107,6 +108,8 @@ class PgSessionStore(SqliteSessionStore):
         self.origin = secrets.token_hex(8)
         super().__init__(AsyncConn(conn, self.origin), Path(masked(url)))  # type: ignore[arg-type]
         self._watchers: list[asyncio.Task[None]] = []
+        self._failures = 0
+        self._retry_at = 0.0
 
     @property
     def location(self) -> str:
@@ -160,6 +163,68 @@ class PgSessionStore(SqliteSessionStore):
     async def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = await self._rows(sql, params)
         return rows[0][0] if rows else None
+
+    # -- a lost connection: reconnect with backoff, report it worded ------------------
+
+    async def _reconnect(self) -> None:
+        """A new reader connection after the old one broke (server restarted,
+        network lost). Tries again only after a growing pause: meanwhile a
+        call fails at once with ``StoreError`` rather than hanging."""
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._retry_at:
+            raise StoreError(f"the PostgreSQL store at {self.location} is unreachable; retrying shortly")
+        try:
+            raw = await psycopg.AsyncConnection.connect(self.url, **_connect_kwargs(self.url))
+            await raw.execute(f"SET search_path TO {schema.SCHEMA_NAME}")
+        except psycopg.Error as exc:
+            delay = RECONNECT_BACKOFF_S[min(self._failures, len(RECONNECT_BACKOFF_S) - 1)]
+            self._failures += 1
+            self._retry_at = loop.time() + delay
+            raise StoreError(describe_error(self.url, exc)) from None
+        old, self._conn.raw = self._conn.raw, raw  # type: ignore[attr-defined]
+        self._failures = 0
+        try:
+            await old.close()
+        except Exception:  # noqa: BLE001 - it is broken already
+            pass
+        log.warning("reconnected to the PostgreSQL store at %s", self.location)
+
+    async def _with_connection(self, call: Callable[[], Any]) -> Any:
+        """``await call()``, once more on a new connection if the old one is gone."""
+        if self._conn.raw.closed:  # type: ignore[attr-defined]
+            await self._reconnect()
+        try:
+            return await call()
+        except psycopg.OperationalError as exc:
+            if not self._conn.raw.closed and not self._conn.raw.broken:  # type: ignore[attr-defined]
+                raise StoreError(describe_error(self.url, exc)) from None
+            log.warning("store connection lost: %s", describe_error(self.url, exc))
+        await self._reconnect()
+        try:
+            return await call()
+        except psycopg.OperationalError as exc:
+            raise StoreError(describe_error(self.url, exc)) from None
+
+    async def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return await self._with_connection(lambda: SqliteSessionStore._rows(self, sql, params))  # type: ignore[no-any-return]
+
+    async def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a PostgreSQL statement (``%s`` placeholders, not translated)."""
+
+        async def run() -> list[tuple[Any, ...]]:
+            cur = await self._conn.raw.execute(sql, params)  # type: ignore[attr-defined]
+            return list(await cur.fetchall())
+
+        return await self._with_connection(run)  # type: ignore[no-any-return]
+
+    async def _write(self, work: Any) -> Any:
+        return await self._with_connection(lambda: SqliteSessionStore._write(self, work))
+
+    async def write_unit(self, work: Callable[[Writer], Any]) -> Any:
+        try:
+            return await super().write_unit(work)
+        except psycopg.OperationalError as exc:
+            raise StoreError(describe_error(self.url, exc)) from None
 
     def _open_writer(self) -> Writer:
         raw = psycopg.connect(self.url, **_connect_kwargs(self.url))
@@ -225,8 +290,7 @@ class PgSessionStore(SqliteSessionStore):
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
-        cur = await self._conn.raw.execute(sql, params)  # type: ignore[attr-defined]
-        return list(await cur.fetchall())
+        return await self._query(sql, params)
 
     async def sessions_json(
         self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
@@ -240,26 +304,24 @@ class PgSessionStore(SqliteSessionStore):
             return []
         rows = await self._rows(f"SELECT {SessionRow.COLUMNS} FROM sessions WHERE session_id = ?", (text,))
         if not rows:
-            cur = await self._conn.raw.execute(  # type: ignore[attr-defined]
+            rows = await self._query(
                 f"SELECT {SessionRow.COLUMNS} FROM sessions WHERE session_id LIKE %s"
                 " ORDER BY session_id LIMIT 20",
                 (_like_escape(text) + "%",),
             )
-            rows = await cur.fetchall()
         return [SessionRow.from_row(r) for r in rows]
 
     async def search_messages(self, text: str, *, limit: int = 50, prefix: bool = False) -> list[SearchHit]:
         query, query_params = ts_query(text, prefix=prefix)
         if not query:
             return []
-        cur = await self._conn.raw.execute(  # type: ignore[attr-defined]
+        rows = await self._query(
             "SELECT t.session_id, t.project_key, e.id, e.uuid, e.data"
             " FROM message_fts f JOIN entries e ON e.id = f.rowid"
             " JOIN transcripts t ON t.id = e.transcript_id"
             f" WHERE f.tsv @@ ({query}) ORDER BY f.rowid DESC LIMIT %s",
             (*query_params, limit),
         )
-        rows = await cur.fetchall()
         for attempt in range(2):
             try:
                 return [
