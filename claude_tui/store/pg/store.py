@@ -273,12 +273,13 @@ class PgSessionStore(SqliteSessionStore):
             title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} ILIKE %s ESCAPE '\\'" for _ in words)
             params.extend(f"%{_like_escape(w)}%" for w in words)
             if query:
+                # Not correlated: the GIN index is read once for the whole
+                # list and its sessions hashed (a per-session EXISTS re-ran it).
                 where.append(
-                    f"(({title_like}) OR EXISTS (SELECT 1 FROM transcripts t"
-                    " JOIN message_transcripts m ON m.transcript_id = t.id"
-                    " JOIN message_fts f ON f.rowid = m.entry_id"
-                    " WHERE t.project_key = s.project_key AND t.session_id = s.session_id"
-                    f" AND t.subpath = '' AND f.tsv @@ ({query})))"
+                    f"(({title_like}) OR (s.project_key, s.session_id) IN (SELECT t.project_key, t.session_id"
+                    " FROM message_fts f JOIN message_transcripts m ON m.entry_id = f.rowid"
+                    " JOIN transcripts t ON t.id = m.transcript_id"
+                    f" WHERE t.subpath = '' AND f.tsv @@ ({query})))"
                 )
                 params.extend(query_params)
             else:
