@@ -28,3 +28,18 @@ async def test_a_session_written_elsewhere_appears_within_two_seconds(pg, tmp_pa
             await wait_until(pilot, lambda: "Written on the laptop" in screen_text(app), timeout=2,
                              what="the other machine's session in the sidebar")
             assert time.monotonic() - started < 2
+
+
+async def test_an_unreachable_server_is_said_without_the_password(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = make_app(tmp_path, store_url=f"postgresql://alice:Hush-42@127.0.0.1:{port}/ctui", import_on_start=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.store is None and app.store_error
+        assert "cannot reach the PostgreSQL store at postgresql://alice:***@127.0.0.1" in app.store_error
+        shown = screen_text(app) + " ".join(str(n.message) for n in app._notifications)
+        assert "Hush-42" not in shown and "Hush-42" not in app.store_error
