@@ -92,7 +92,8 @@ log = logging.getLogger(__name__)
 __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from here too
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
-STORE_CHANGE_DELAY = 0.3  # seconds a burst of changes from other machines is gathered before one reload
+STORE_RETRY_S = (1, 2, 4, 8, 15, 30, 30, 60, 60, 120, 300, 600)  # pauses between tries to reach the shared store
+STORE_CHANGE_DELAY = 0.1  # seconds a burst of changes from other machines is gathered before one reload
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
@@ -275,8 +276,14 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             self._update_empty_state()
             self.notify(str(exc), title="database", severity="error", markup=False, timeout=30)
             self.live.start(None)
+            if self.store_url:
+                self._retry_store()  # a server may come back: the app picks it up
             return
         self.live.start(self.store)
+        await self._store_ready()
+
+    async def _store_ready(self) -> None:
+        """The store is open: list its sessions, resume, import."""
         self._watch_store()
         await self._reload_sessions()
         if self.resume is not None:
@@ -284,6 +291,32 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         if self.import_on_start:
             self.start_import()
         await asyncio.to_thread(warm_imports)
+
+    @work(group="store-retry", exclusive=True, exit_on_error=False)
+    async def _retry_store(self) -> None:
+        """Open the shared store again with growing pauses until the server
+        answers; then the app goes on as if it had answered at start (new
+        sessions from then on are saved; the local transcripts of any run
+        meanwhile are imported by the start-up import)."""
+        from .store import StoreError
+        from .store.select import open_store
+
+        for delay in STORE_RETRY_S:
+            self.sidebar.set_status(f"store unreachable: retrying in {delay:g} s")
+            await asyncio.sleep(delay)
+            try:
+                store = await open_store(self.store_location, progress=self._upgrade_progress)
+            except (StoreError, OSError) as exc:
+                self.store_error = str(exc)
+                continue
+            self.store, self.store_error = store, None
+            manager = self.live.workers.manager
+            if manager is not None:
+                manager.store = store
+            self.notify("The session store is reachable again.", title="database", markup=False)
+            await self._store_ready()
+            return
+        self.sidebar.set_status("no database")
 
     @property
     def store_location(self) -> Path | str:
