@@ -23,7 +23,7 @@ from . import processes
 from .budget import LiveBudget
 from .bus import EventBus, EventStream, Listener
 from .events import TurnCompleted
-from .options import ConnectionConfig, PermissionCallback, SessionSpec
+from .options import ConnectionConfig, PermissionCallback, SessionSpec, project_key_for
 from .state import Phase
 from .timeouts import INTERRUPT_GRACE_S, TimeoutPolicy
 from .worker import ClientFactory, SessionWorker, new_session_id
@@ -159,7 +159,22 @@ class SessionManager:
         where = row.cwd if row is not None and row.cwd else (os.fspath(cwd) if cwd is not None else None)
         if where is None:
             raise LookupError(f"session {session_id} is not in the store; give its working directory")
-        spec = SessionSpec(session_id, where, resume=True, project_key=row.project_key if row is not None else project_key)
+        local_key = None
+        if row is not None and row.cwd and self.settings.store.path_map:
+            from ..path_map import local_folder
+
+            here = local_folder(row.cwd, self.settings.store.path_map)
+            if here != row.cwd:
+                if not os.path.isdir(here):
+                    raise LookupError(
+                        f"this session's folder {row.cwd} is {here} here by [store] path_map, and that folder"
+                        " does not exist: create it or change the map"
+                    )
+                where, local_key = here, project_key_for(os.path.realpath(here))
+        spec = SessionSpec(
+            session_id, where, resume=True, project_key=row.project_key if row is not None else project_key,
+            local_key=local_key,
+        )
         return self._add(
             spec,
             connect=connect,
