@@ -9,8 +9,10 @@ than ``MIGRATIONS`` knows is refused (``NewerPgSchema``), never touched.
 
 Version 1 holds what SQLite's schema 5 holds (see ``store/migrations``),
 with PostgreSQL's own full-text search: ``message_fts`` keeps a ``tsvector``
-per indexed message (computed by a trigger from the text the writer inserts,
-which is then dropped: the index keeps no second copy of the text), searched
+per indexed message and its transcript's id (computed by a trigger from the
+text the writer inserts, which is then dropped: the index keeps no second
+copy of the text; so SQLite's narrow ``message_transcripts`` map is not
+needed), searched
 through a GIN index with the ``simple`` configuration (no stemming: words
 match literally, as in the SQLite store).
 """
@@ -116,9 +118,10 @@ V1 = [
     "CREATE TABLE codec_dicts (id integer PRIMARY KEY, data bytea NOT NULL)",
     """
     CREATE TABLE message_fts (
-        rowid bigint PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE,
-        text  text,
-        tsv   tsvector NOT NULL
+        rowid         bigint PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE,
+        transcript_id bigint,
+        text          text,
+        tsv           tsvector NOT NULL
     )
     """,
     "CREATE INDEX message_fts_tsv ON message_fts USING gin (tsv)",
@@ -127,18 +130,13 @@ V1 = [
     BEGIN
         NEW.tsv := to_tsvector('{FTS_CONFIG}', left(coalesce(NEW.text, ''), {FTS_MAX_CHARS}));
         NEW.text := NULL;
+        NEW.transcript_id := (SELECT transcript_id FROM entries WHERE id = NEW.rowid);
         RETURN NEW;
     END $$
     """,
     """
     CREATE TRIGGER message_fts_index BEFORE INSERT ON message_fts
     FOR EACH ROW EXECUTE FUNCTION message_fts_index()
-    """,
-    """
-    CREATE TABLE message_transcripts (
-        entry_id      bigint PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE DEFERRABLE,
-        transcript_id bigint NOT NULL
-    )
     """,
     """
     CREATE TABLE context_sent (

@@ -33,6 +33,7 @@ EXACT = {
     "BEGIN IMMEDIATE": f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})",
     "PRAGMA defer_foreign_keys = ON": "SET CONSTRAINTS ALL DEFERRED",
     "INSERT INTO message_fts (message_fts, rowid, text) VALUES ('delete', ?, ?)": SKIP,  # cascades
+    "INSERT INTO message_transcripts (entry_id, transcript_id) VALUES (?, ?)": SKIP,  # in message_fts
     "INSERT INTO store_meta (name, value) VALUES ('last_entry_id', ?)"
     " ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)": (
         "INSERT INTO store_meta (name, value) VALUES ('last_entry_id', %s)"

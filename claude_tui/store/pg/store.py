@@ -279,9 +279,8 @@ class PgSessionStore(SqliteSessionStore):
                 # list and its sessions hashed (a per-session EXISTS re-ran it).
                 where.append(
                     f"(({title_like}) OR (s.project_key, s.session_id) IN (SELECT t.project_key, t.session_id"
-                    " FROM message_fts f JOIN message_transcripts m ON m.entry_id = f.rowid"
-                    " JOIN transcripts t ON t.id = m.transcript_id"
-                    f" WHERE t.subpath = '' AND f.tsv @@ ({query})))"
+                    " FROM transcripts t WHERE t.subpath = '' AND t.id IN"
+                    f" (SELECT f.transcript_id FROM message_fts f WHERE f.tsv @@ ({query}))))"
                 )
                 params.extend(query_params)
             else:
