@@ -16,7 +16,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui", "panels")
+AREAS = ("store", "engine", "ui", "panels", "move")
 
 
 def main(argv: list[str] | None = None) -> int:

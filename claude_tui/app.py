@@ -64,11 +64,14 @@ from .literal import safe_line
 from .login import Login
 from .live.controller import LiveController, draft_intro_text
 from .panels import PanelsController
+from .path_completion import PathCompleter
 from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
 from .session_actions import SessionActionsMixin
+from .project_actions import ProjectActionsMixin
+from .folders import FolderCheck
 from .session_index import SessionIndex, count_status
 from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
@@ -97,7 +100,7 @@ STORE_CHANGE_DELAY = 0.1  # seconds a burst of changes from other machines is ga
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(SessionActionsMixin, App[None]):
+class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -159,6 +162,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.live = LiveController(self, env=engine_env)
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
+        self.path_completer = PathCompleter(self)  # @path in the prompt
+        self.folders = FolderCheck(self)  # the sidebar's gone-folder marks (folders.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
         self._stop_import = threading.Event()
@@ -228,6 +233,11 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             view = self.current_view
             rescue_hidden_focus(self._main, self.views.pane(view).prompt if view is not None else None)
         await super().on_event(event)
+
+    def on_app_focus(self) -> None:
+        """Back in the terminal: a project folder may have moved meanwhile (folders.py)."""
+        if self.sessions_loaded:
+            self.folders.recheck()
 
     def _on_signal(self) -> None:
         """SIGTERM and SIGHUP quit like ctrl+q: the engine shuts down first."""
@@ -403,6 +413,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         else:
             self._show_all()
         self._update_empty_state()
+        self.folders.recheck()
 
     def _show_all(self) -> None:
         """The sidebar lists every session (no filter)."""
@@ -686,11 +697,17 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
     @on(PromptArea.Changed)
     def _prompt_changed(self, event: PromptArea.Changed) -> None:
         """The first words typed start the session's CLI (``preconnect``): the
-        reply then does not wait 1-2 s for Claude Code to start."""
+        reply then does not wait 1-2 s for Claude Code to start. ``@path`` completes."""
+        self.path_completer.changed(event.text_area)  # type: ignore[arg-type]
         if self.settings.sessions.preconnect and event.text_area.text.strip():
             view = self.views.of_widget(event.text_area)
             if view is not None:
                 self.live.prepare(view)
+
+    @on(PromptArea.Completed)
+    def _prompt_completed(self, event: PromptArea.Completed) -> None:
+        if event.choice.value is not None:
+            self.path_completer.chosen(event.choice.value)
 
     @on(PromptArea.EditQueued)
     def _edit_queued(self, event: PromptArea.EditQueued) -> None:
@@ -887,7 +904,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.panels.remove(event.path)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.sidebar_sizer.apply()
+        self.sidebar_sizer.apply(event.size.width)
         if self.screen_stack:
             self.panels.resized(event.size.width)
 
@@ -966,6 +983,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         yield SystemCommand("Widen sidebar", "More room for session titles (kept in the config)", self.action_widen_sidebar)
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
+        yield from self.project_commands()  # project_actions.py
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
         yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)

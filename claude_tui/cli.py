@@ -160,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("rename", "set a session's title")
     p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
     p.add_argument("title", metavar="TITLE", help="the new title")
+
+    p = add("mv-project", "re-home the sessions of a moved or renamed project folder")
+    p.add_argument("old", metavar="OLD", help="the folder the sessions ran in (it may be gone)")
+    p.add_argument("new", metavar="NEW", help="the folder the project is in now (must exist)")
     return parser
 
 
@@ -394,6 +398,26 @@ async def cmd_rename(ctx: Context) -> int:
     return EXIT_OK
 
 
+async def cmd_mv_project(ctx: Context) -> int:
+    from .relocation import check_new_folder, describe, move_sessions, project_keys_of
+
+    new, problem = check_new_folder(ctx.args.new, Path.cwd())
+    if new is None:
+        raise CliError(problem)
+    store = await _open_store(ctx)
+    try:
+        keys = await project_keys_of(store, ctx.args.old)
+        if not keys:
+            raise CliError(f"no stored session ran in {ctx.args.old} (`claude-tui ls` shows each one's folder)")
+        config_dir = paths.claude_config_dir()
+        for key in keys:
+            report = await move_sessions(store, key, new, config_dir)
+            print(safe_line(describe(report, ctx.args.old)))
+    finally:
+        await store.close()
+    return EXIT_OK
+
+
 async def _resume_target(ctx: Context) -> tuple[str, str]:
     store = await _open_store(ctx)
     try:
@@ -443,6 +467,7 @@ COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
     "export": cmd_export,
     "rm": cmd_rm,
     "rename": cmd_rename,
+    "mv-project": cmd_mv_project,
 }
 
 

@@ -41,6 +41,7 @@ APP_BINDINGS: list[BindingType] = [
     Binding("alt+p", "pin_session", "Pin", show=False, id="pin_session", priority=True),
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
+    Binding("alt+o", "open_in_claude", "Claude Code", show=False, id="open_in_claude", priority=True),
     Binding("ctrl+l", "login", "Log in", show=False, id="login", priority=True),
     Binding("f3", "attach_context", "Attach", show=False, id="attach_context", priority=True),
     Binding("f4", "edit_timeouts", "Timeouts", show=False, id="edit_timeouts", priority=True),
@@ -59,7 +60,7 @@ SCREEN_BINDINGS: list[BindingType] = [
 ]
 
 SESSION_ACTION_IDS = frozenset(
-    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply"}
+    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "open_in_claude"}
 )
 """The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
 
@@ -88,6 +89,7 @@ KEY_HELP: list[tuple[str, str]] = [
     ("mark_session", "Sidebar: mark a session, for actions on several"),
     ("delete_session", "Sidebar: delete the session(s), asking first"),
     ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
+    ("open_in_claude", "Open the session in Claude Code (back on exit)"),
     ("toggle_panels", "Show or hide the side panels"),
     ("attach_context", "Attach context files (picker)"),
     ("remove_context_file", "Remove context file (Context panel row)"),

@@ -191,6 +191,12 @@ class PanelsController:
 
         self.app.push_screen(FilePickerScreen(live.cwd), picked)
 
+    def attach_paths(self, paths: list[Path]) -> None:
+        """Attach ``paths`` to the session on screen (``@path`` in the prompt)."""
+        live = self._current_live()
+        if live is not None:
+            self._spawn(self._attach(live, paths))
+
     async def _attach(self, live: LiveSession, paths: list[Path]) -> None:
         added = await self.files.attach(live, paths)
         names = ", ".join(shown_path(p, live.cwd) for p in added) or "nothing new"

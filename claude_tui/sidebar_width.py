@@ -44,9 +44,11 @@ class SidebarSizer:
     def chosen(self) -> int:
         return self.app.settings.ui.sidebar_width
 
-    def apply(self) -> None:
+    def apply(self, total: int | None = None) -> None:
+        """Size the sidebar for a terminal ``total`` columns wide (the app's size
+        when not given: on a resize, the event's, which the app has not taken yet)."""
         app = self.app
-        total = app.size.width
+        total = app.size.width if total is None else total
         found = app.screen_stack[0].query("#sidebar") if app.screen_stack else None
         if not found:
             return  # not composed yet: the main screen's mount applies it

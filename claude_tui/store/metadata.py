@@ -13,7 +13,7 @@ from functools import total_ordering
 from typing import Any
 
 from ..timestamps import parse_iso
-from .text import Entry, assistant_message_id, assistant_model, is_user_prompt, one_line
+from .text import Entry, assistant_message_id, assistant_model, is_user_prompt, one_line, user_prompt_text
 
 TITLE_LIMIT = 80
 UNTITLED = "(untitled session)"
@@ -47,6 +47,10 @@ class MetadataFold:
     message_count: int = 0
     last_assistant_id: str | None = None
     compact_summary: str | None = None
+    first_prompt: str | None = None
+    """The first prompt without its attached files, seen in this fold's entries:
+    the SDK's own fold skips a prompt that starts with ``<`` (as one that carries
+    a ``<context_file>`` does), which left such sessions untitled."""
 
     def add(self, entries: list[Entry]) -> None:
         for entry in entries:
@@ -63,6 +67,9 @@ class MetadataFold:
             if kind == "summary" and isinstance(entry.get("summary"), str):
                 self.compact_summary = entry["summary"]
             elif kind == "user" and is_user_prompt(entry):
+                if self.message_count == 0 and self.first_prompt is None:  # the session's first prompt
+                    text = CONTEXT_FILE_BLOCK.sub("", user_prompt_text(entry)).strip()
+                    self.first_prompt = text or None
                 self.message_count += 1
             elif kind == "assistant":
                 self.model = assistant_model(entry) or self.model

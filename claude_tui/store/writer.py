@@ -45,7 +45,7 @@ SESSION_UPSERT = (
     " git_branch, created_at, updated_at, message_count, last_assistant_id, tag)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (project_key, session_id) DO UPDATE SET cwd=excluded.cwd,"
-    " title=excluded.title, last_prompt=excluded.last_prompt, model=excluded.model,"
+    " title=coalesce(nullif(excluded.title, ''), sessions.title), last_prompt=excluded.last_prompt, model=excluded.model,"
     " git_branch=excluded.git_branch, created_at=excluded.created_at,"
     " updated_at=excluded.updated_at, message_count=excluded.message_count,"
     " last_assistant_id=excluded.last_assistant_id, tag=excluded.tag"
@@ -324,10 +324,14 @@ class Writer:
         info = summary_info(data)
         # The compaction summary is not exposed by SDKSessionInfo separately.
         compact = fold.compact_summary or data.get("summary_hint")
-        title = derive_title(
-            info.custom_title if info else None,
-            compact if isinstance(compact, str) else None,
-            info.first_prompt if info else None,
+        custom = info.custom_title if info else None
+        compact = compact if isinstance(compact, str) else None
+        # The SDK's first prompt is the first text block: only the attached files
+        # when the prompt carried some (engine/context.py): then the prompt's own
+        # text, from this fold; on a later append (no first prompt in it) the
+        # stored title stays (the upsert keeps a title over an empty one).
+        title = derive_title(custom, compact, info.first_prompt if info else None) or derive_title(
+            None, None, fold.first_prompt
         )
         last_prompt = data.get("last_prompt") if isinstance(data.get("last_prompt"), str) else None
         self._write(

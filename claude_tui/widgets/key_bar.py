@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 SEPARATOR = "▏"  # between the keys and the palette key on the right
+KEPT_ACTIONS = frozenset({"help"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class KeyItem:
     tooltip: str
 
     palette: bool = False  # drawn on the right, after a separator
+    kept: bool = False  # shown even when others are left out (help: where every key is listed)
 
     def parts(self) -> tuple[str, str, str, str]:
         """(separator, key, description, padding) as drawn: Footer's paddings, to the cell."""
@@ -93,7 +95,12 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in actions or key == palette_key:
                 continue
             actions.add(binding.action)
-            items.append(KeyItem(binding.key, app.get_key_display(binding), binding.description, enabled, tooltip))
+            items.append(
+                KeyItem(
+                    binding.key, app.get_key_display(binding), binding.description, enabled, tooltip,
+                    kept=binding.action in KEPT_ACTIONS,
+                )
+            )
         palette = None
         if palette_key is not None and palette_key in bindings:
             _node, binding, enabled, tooltip = bindings[palette_key]
@@ -106,19 +113,24 @@ class KeyBar(Widget, can_focus=False):
     def spans(self, width: int) -> list[tuple[int, int, KeyItem]]:
         """(start, end) cells of each item on a bar ``width`` cells wide.
 
-        The palette key keeps the right end; keys that do not fit before it
-        are cut, as in ``Footer``.
+        The palette key keeps the right end. A key that does not fit whole
+        before it is left out (never cut mid-word), and room is kept for the
+        help key, which lists all the others.
         """
         limit = width
         spans: list[tuple[int, int, KeyItem]] = []
         if self.palette is not None:
             limit = max(0, width - self.palette.width)
+        kept = sum(item.width for item in self.items if item.kept)
         x = 0
         for item in self.items:
-            if x >= limit:
-                break
-            spans.append((x, min(x + item.width, limit), item))
+            room = limit if item.kept else limit - kept
+            if x + item.width > room:
+                continue
+            spans.append((x, x + item.width, item))
             x += item.width
+            if item.kept:
+                kept -= item.width
         if self.palette is not None:
             spans.append((limit, width, self.palette))
         return spans

@@ -6,6 +6,9 @@ inserts one too, so nothing pretends to send). Up on the first line recalls
 the session's earlier prompts, Down on the last line comes back (to what was
 being written). While prompts wait in the queue (``queued`` > 0), Up in an
 empty prompt asks for the last queued one back (``EditQueued``) to change it.
+While the completion menu over the prompt is open (``@path``), up, down, tab,
+enter and escape work the menu instead; a choice replaces the word being
+completed and, when it is final, is told with ``Completed``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from .. import compat
+from .completion_menu import Choice, CompletionMenu
 from .pacing import paint_now, pacing
 
 NEWLINE_KEYS = {"shift+enter", "alt+enter", "ctrl+j"}
+MENU_KEYS = {"up", "down", "tab", "enter", "escape"}
 
 
 class PromptArea(TextArea):
@@ -50,6 +55,18 @@ class PromptArea(TextArea):
         def control(self) -> PromptArea:
             return self.prompt
 
+    class Completed(Message):
+        """A completion was chosen (``choice.value``: the path picked after ``@``)."""
+
+        def __init__(self, prompt: PromptArea, choice: Choice) -> None:
+            super().__init__()
+            self.prompt = prompt
+            self.choice = choice
+
+        @property
+        def control(self) -> PromptArea:
+            return self.prompt
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
             id=id,
@@ -66,6 +83,7 @@ class PromptArea(TextArea):
         self._recall: int | None = None  # index into history while recalling
         self._draft = ""  # what was being written before recalling
         self._painted_now = False  # the current key's edit was drawn at once
+        self.menu: CompletionMenu | None = None  # set by the pane that holds both
 
     def remember(self, text: str) -> None:
         """Add a sent prompt to the history (and stop recalling)."""
@@ -105,8 +123,40 @@ class PromptArea(TextArea):
             self.set_text(self._draft)
         return True
 
+    def _menu_key(self, key: str) -> bool:
+        """Work the open completion menu with ``key``; True when it took the key."""
+        menu = self.menu
+        if menu is None or not menu.is_open or key not in MENU_KEYS:
+            return False
+        if key in ("up", "down"):
+            menu.move(-1 if key == "up" else 1)
+        elif key == "escape":
+            menu.close()
+        else:
+            choice = menu.current()
+            menu.close()
+            if choice is not None:
+                self.complete(choice)
+        return True
+
+    def on_blur(self) -> None:
+        if self.menu is not None and self.menu.display:
+            self.menu.close()
+
+    def complete(self, choice: Choice) -> None:
+        """Put ``choice`` in place of the word it completes; a final one is told."""
+        row, column = self.cursor_location
+        if row == choice.row and choice.start <= column:
+            self.replace(choice.insert, (row, choice.start), (row, column), maintain_selection_offset=False)
+        if choice.value is not None:
+            self.post_message(self.Completed(self, choice))
+
     async def _on_key(self, event: events.Key) -> None:
         pacing.input_seen()
+        if self._menu_key(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         if event.key == "enter" and self.send_on_enter:
             event.stop()
             event.prevent_default()

@@ -101,6 +101,10 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+MISSING_GLYPH = "⚠ "
+"""Marks a session (and its project heading) whose folder no longer exists: moved or renamed?"""
+
+
 class SessionList(ScrollView, can_focus=True):
     """Every stored session, grouped by project, one cursor, Enter or click opens.
 
@@ -131,6 +135,7 @@ class SessionList(ScrollView, can_focus=True):
         "session-list--hit",
         "session-list--cursor",
         "session-list--marked",
+        "session-list--missing",
         *(m.component_class for m in Marker),
     }
 
@@ -167,6 +172,8 @@ class SessionList(ScrollView, can_focus=True):
         self.current: SessionKey | None = None
         self.marked: dict[SessionKey, SessionRow] = {}
         """Rows marked (space) for a verb on several sessions at once, in marking order."""
+        self.missing: frozenset[str] = frozenset()
+        """Folders (session cwds) that no longer exist: their rows are marked (``folders.py`` checks)."""
         self._layout = RowLayout()
         self._cache: dict[tuple[int, int, int, bool], Strip] = {}
         self._now: datetime | None = None
@@ -237,6 +244,13 @@ class SessionList(ScrollView, can_focus=True):
         """Redraw after ``markers`` changed; cheap, only visible lines render again."""
         self._cache.clear()
         self.refresh()
+
+    def set_missing(self, missing: frozenset[str]) -> None:
+        """The folders found gone changed: redraw (the rows are drawn from the set, never a stat)."""
+        if missing != self.missing:
+            self.missing = missing
+            self._cache.clear()
+            self.refresh()
 
     def set_current(self, key: SessionKey | None) -> None:
         """Mark the session shown in the chat pane."""
@@ -427,10 +441,16 @@ class SessionList(ScrollView, can_focus=True):
         parts: list[tuple[str, Style]]
         if isinstance(row, GroupRow):
             count = f" {row.count}"
-            label = short_folder(safe_line(row.label), max(1, width - cell_len(count) - 1))
-            gap = max(1, width - cell_len(label) - cell_len(count))
+            gone = MISSING_GLYPH if row.label in self.missing else ""
+            label = short_folder(safe_line(row.label), max(1, width - cell_len(count) - cell_len(gone) - 1))
+            gap = max(1, width - cell_len(gone) - cell_len(label) - cell_len(count))
             group = self._style("session-list--group")
-            parts = [(label, group), (" " * gap, Style()), (count, self._style("session-list--count"))]
+            parts = [
+                (gone, self._style("session-list--missing")),
+                (label, group),
+                (" " * gap, Style()),
+                (count, self._style("session-list--count")),
+            ]
         elif isinstance(row, SessionItem):
             parts = self._session_line(row, offset, width)
         else:
@@ -465,6 +485,8 @@ class SessionList(ScrollView, can_focus=True):
                 (when, self._style("session-list--time")),
             ]
         meta: list[tuple[str, Style]] = [("  ", Style())]
+        if session.cwd and session.cwd in self.missing:
+            meta.append((MISSING_GLYPH + "folder gone · ", self._style("session-list--missing")))
         if session.pinned:
             meta.append(("pinned · ", self._style("session-list--pinned")))
         if session.archived:

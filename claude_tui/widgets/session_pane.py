@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from .chat_view import ChatView
+from .completion_menu import CompletionMenu
 from .prompt import PromptArea
 from .session_list import SessionKey
 from .status_line import StatusLine
@@ -42,9 +43,11 @@ class SessionPane(Vertical):
         yield Static("", classes="draft-hint")
         yield ChatView()
         yield StatusLine()
+        yield CompletionMenu()
         yield PromptArea()
 
     def on_mount(self) -> None:
+        self.prompt.menu = self.query_one(CompletionMenu)
         self.query_one(".draft-intro").display = self._intro is not None
         self.query_one(".draft-hint").display = False
 

@@ -52,7 +52,7 @@ def test_version_and_help_document_every_command(capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("claude-tui ")
     code, out, _ = run(capsys, "--help")
-    for command in ("tui", "resume", "import", "ls", "show", "export", "rm", "rename"):
+    for command in ("tui", "resume", "import", "ls", "show", "export", "rm", "rename", "mv-project"):
         assert f"    {command} " in out
     assert "CLAUDE_TUI_DB" in out and "exit status" in out
     # --debug, and where the log file is (XDG_STATE_HOME is the test's folder here).

@@ -162,3 +162,8 @@ def test_timeouts_paused(snap_compare: Any, tmp_path: Path) -> None:
 def test_settings_with_error(snap_compare: Any, tmp_path: Path) -> None:
     """Settings: a bad value is named as it is typed."""
     assert _check(snap_compare, tmp_path, "settings_with_error")
+
+
+def test_at_path_completion(snap_compare: Any, tmp_path: Path) -> None:
+    """``@`` in the prompt: the folder's entries that fit, folders first, one highlighted."""
+    assert _check(snap_compare, tmp_path, "at_path_completion")

@@ -423,3 +423,18 @@ async def test_load_tail_reads_the_newest_entries_in_order(store: SqliteSessionS
     everything, complete = await store.load_tail(KEY, 10)
     assert [e["uuid"] for e in everything] == [f"u{n}" for n in range(10)] and complete
     assert await store.load_tail({"project_key": "-nope", "session_id": "x"}, 4) is None
+
+
+async def test_a_prompt_with_attached_files_titles_the_session_by_its_own_text(store: SqliteSessionStore) -> None:
+    """The engine sends attached files as text blocks before the prompt's own: the
+    SDK's fold takes the first block as the first prompt, which left the session
+    untitled; the title is the prompt's text, and a later append keeps it."""
+    blocks = [
+        {"type": "text", "text": '<context_file path="src/main.py" sha256="ab">\nprint(1)\n</context_file>'},
+        {"type": "text", "text": "look at @src/main.py"},
+    ]
+    await store.append(KEY, [user("u1", "", message={"role": "user", "content": blocks})])
+    await store.append(KEY, [assistant("a1", "done", "m1")])
+    await store.append(KEY, [user("u2", "and now the tests")])
+    row = await store.session(KEY["project_key"], KEY["session_id"])
+    assert row.title == "look at @src/main.py"

@@ -244,6 +244,7 @@ def make_app(
     resume: tuple[str, str] | None = None,
     clock: Callable[[], datetime] = fixed_clock,
     settings: Settings | None = None,
+    folder_exists: Callable[[str], bool] = lambda path: True,
     **kwargs: Any,
 ) -> Any:
     from claude_tui.app import ClaudeTUI
@@ -267,6 +268,9 @@ def make_app(
     )
     # No animations: a tab underline caught mid-slide made snapshots flaky.
     app.animation_level = "none"
+    # The made-up project folders are not on this machine: they count as there
+    # unless a test says otherwise (a real check: ``folder_exists=os.path.isdir``).
+    app.folders.exists = folder_exists
     return app
 
 

@@ -604,3 +604,19 @@ async def settings_with_error(pilot: Any) -> None:
 
 
 SCENES["settings_with_error"] = Scene(PANELS_WIDE, steps=[settings_with_error])
+
+
+async def at_path_completion(pilot: Any) -> None:
+    """``@s`` typed in the prompt of a session whose folder is the picker's fixed tree:
+    the completion menu over the prompt, folders first."""
+    app = pilot.app
+    await open_and_focus_prompt(pilot, FLAKY)
+    app.path_completer._cwd = lambda: PICKER_TREE  # the session's folder does not exist here
+    menu = app.pane_for(FLAKY).prompt.menu
+    await pilot.press(*"tidy up @s")
+    await wait_until(pilot, lambda: menu.is_open, what="menu")
+    await pilot.press("down")
+    await settle_view(pilot)
+
+
+SCENES.update({"at_path_completion": Scene(WIDE, steps=[at_path_completion])})

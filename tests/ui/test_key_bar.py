@@ -39,3 +39,19 @@ async def test_clicking_a_key_presses_it(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: len(app.open_views) == before + 1, what="a new draft")
         start, _end, palette = bar.spans(bar.size.width)[-1]
         assert palette is bar.palette and start + palette.width == bar.size.width
+
+
+async def test_at_80_columns_keys_are_left_out_whole_and_help_stays(tmp_path: Path) -> None:
+    """Seen in tmux: a draft at 80 columns cut the bar to "f1 He"."""
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)  # the launch draft's prompt: its keys include ^o Directory
+        bar = app.screen.query_one(KeyBar)
+        await wait_until(pilot, lambda: "Directory" in shown(bar), what="keys")
+        line = bar.render().plain
+        assert " f1 Help " in line and line.endswith("▏^p Palette ")
+        for _start, _end, item in bar.spans(bar.size.width):
+            assert f"{item.display}" in line and (item.description in line)
+        assert bar.palette is not None
+        assert sum(i.width for i in bar.items) > bar.size.width - bar.palette.width  # some were left out

@@ -31,3 +31,16 @@ async def test_wide_terminal_sidebar_grows_and_keys_resize_it_and_the_width_is_s
         await wait_until(pilot, lambda: app.config_path.exists() and app._save_timer is None, what="saved")
         await app.workers.wait_for_complete()
     assert load_settings(app.config_path).settings.ui.sidebar_width == start - STEP
+
+
+async def test_a_terminal_made_narrow_gives_the_sidebar_its_narrow_width(tmp_path: Path) -> None:
+    """Seen in tmux: 160 columns, then 80: the sidebar kept its 44 columns and the
+    chat got 35 (a fresh start at 80 columns gives the sidebar 33)."""
+    async with browsing(tmp_path, size=(80, 24)) as (app, pilot):
+        await pilot.pause()
+        narrow = app.sidebar.outer_size.width
+    async with browsing(tmp_path, size=(160, 45)) as (app, pilot):
+        sidebar = app.sidebar
+        await wait_until(pilot, lambda: sidebar.outer_size.width == sidebar_width(160), what="auto width")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: sidebar.outer_size.width == narrow, what=f"narrow width {narrow}")

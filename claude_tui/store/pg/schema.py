@@ -88,7 +88,7 @@ V1 = [
         path        text NOT NULL,
         added_at    text NOT NULL,
         PRIMARY KEY (project_key, session_id, path),
-        FOREIGN KEY (project_key, session_id) REFERENCES sessions ON DELETE CASCADE
+        FOREIGN KEY (project_key, session_id) REFERENCES sessions ON DELETE CASCADE DEFERRABLE
     )
     """,
     """
@@ -99,7 +99,7 @@ V1 = [
         system_prompt text,
         timeouts      text,
         PRIMARY KEY (project_key, session_id),
-        FOREIGN KEY (project_key, session_id) REFERENCES sessions ON DELETE CASCADE
+        FOREIGN KEY (project_key, session_id) REFERENCES sessions ON DELETE CASCADE DEFERRABLE
     )
     """,
     """

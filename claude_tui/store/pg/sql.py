@@ -49,6 +49,12 @@ EXACT = {
     "SELECT path, size, mtime_ns, inode, offset, head_hash, bad_lines FROM import_files": (
         'SELECT path, size, mtime_ns, inode, "offset", head_hash, bad_lines FROM import_files'
     ),
+    # store/relocate.py finds the tables keyed by session in the schema:
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'"
+    " AND name NOT LIKE 'sqlite_%' ORDER BY name": (
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        " AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ),
     "INSERT OR REPLACE INTO tombstones (session_id, deleted_at) VALUES (?, ?)": (
         "INSERT INTO tombstones (session_id, deleted_at) VALUES (%s, %s)"
         " ON CONFLICT (session_id) DO UPDATE SET deleted_at=excluded.deleted_at"
@@ -63,6 +69,12 @@ def translate(sql: str) -> str:
     if exact is not None:
         return exact
     text = sql.strip()
+    if text.startswith('PRAGMA table_info("') and text.endswith('")'):  # (position, name) of each column
+        table = text[len('PRAGMA table_info("') : -2].replace("'", "''")
+        return (
+            "SELECT ordinal_position, column_name FROM information_schema.columns"
+            f" WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
+        )
     if text.startswith("INSERT OR IGNORE INTO"):
         text = "INSERT INTO" + text[len("INSERT OR IGNORE INTO") :] + " ON CONFLICT DO NOTHING"
     return text.replace("%", "%%").replace("?", "%s")
