@@ -70,8 +70,8 @@ async def test_the_app_reaches_a_server_that_comes_back(tmp_path: Path) -> None:
         await asyncio.to_thread(server.stop)
         app = make_app(tmp_path, store_url=url, import_on_start=False)
         async with app.run_test(size=(120, 36)) as pilot:
-            await wait_until(pilot, lambda: app.store_error, what="the store error")
-            assert "retrying" in screen_text(app)
+            status = app.sidebar.query_one("#sidebar-status")
+            await wait_until(pilot, lambda: "retrying" in str(status.render()), what="the retry said")
             await asyncio.to_thread(server.start)
             await wait_until(pilot, lambda: "Kept on the server" in screen_text(app), timeout=15,
                              what="the store opened after the server came back")
