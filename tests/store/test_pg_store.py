@@ -217,3 +217,10 @@ async def test_server_stopped_and_started_again_loses_nothing() -> None:
             assert [h.uuid for h in await store.search_messages("outage")] == ["u2", "u1"]
     finally:
         await asyncio.to_thread(server.cleanup)
+
+
+def test_where_names_the_shared_store_without_its_password(tmp_path: Path) -> None:
+    done = run_cli("--where", "--store-url", "postgresql://alice:Hush-77@db.example/ctui",
+                   env={"XDG_CONFIG_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert "postgresql://alice:***@db.example/ctui" in done.stdout and "Hush-77" not in done.stdout
