@@ -338,7 +338,13 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
         sidebar reloads (once per burst) without a restart."""
         watch = getattr(self.store, "watch", None)
         if watch is not None:
-            self._stop_watch = watch(self._store_changed_elsewhere)
+            self._stop_watch = watch(self._store_changed_elsewhere, self._store_back)
+
+    def _store_back(self) -> None:
+        """The server is back after an outage: turns finished meanwhile are in
+        Claude Code's local transcripts; the import writes them now."""
+        if self.store is not None and not self.importing:
+            self.start_import()
 
     def _store_changed_elsewhere(self) -> None:
         if not self._refresh_pending:

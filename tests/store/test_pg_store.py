@@ -193,6 +193,9 @@ async def test_server_stopped_and_started_again_loses_nothing() -> None:
         key = {"project_key": "p", "session_id": "s1"}
         async with await open_store(url) as store:
             await store.append(key, [entry("u1", "before the outage")])
+            came_back = asyncio.Event()
+            store.watch(lambda: None, came_back.set)
+            await asyncio.sleep(0.3)  # the listener is connected
             await asyncio.to_thread(server.stop)
             with pytest.raises(StoreError) as info:
                 await store.append(key, [entry("u2", "during the outage")])
@@ -211,6 +214,7 @@ async def test_server_stopped_and_started_again_loses_nothing() -> None:
                         raise
                     await asyncio.sleep(0.2)
             assert [r.session_id for r in rows] == ["s1"]
+            await asyncio.wait_for(came_back.wait(), timeout=20)  # the feed says the server is back
             # What the local transcript held meanwhile is written when the server is back.
             await store.append(key, [entry("u2", "during the outage"), entry("u3", "after")])
             assert [e["uuid"] for e in await store.load(key)] == ["u1", "u2", "u3"]

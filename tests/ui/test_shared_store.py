@@ -78,3 +78,42 @@ async def test_the_app_reaches_a_server_that_comes_back(tmp_path: Path) -> None:
             assert app.store is not None and app.store_error is None
     finally:
         await asyncio.to_thread(server.cleanup)
+
+
+async def test_turns_saved_locally_during_an_outage_are_written_when_the_server_is_back(tmp_path: Path) -> None:
+    import asyncio
+    import json
+    import os
+
+    import pytest
+
+    from tests.store import pg_server
+
+    try:
+        server = await asyncio.to_thread(pg_server.start)  # its own: this test stops it
+    except pg_server.Unavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    claude_dir = tmp_path / "claude"
+    sid = "0badcafe-0000-0000-0000-000000000003"
+    local = claude_dir / "projects" / "-w" / f"{sid}.jsonl"
+    local.parent.mkdir(parents=True)
+    try:
+        url = server.create_database("outage")
+        app = make_app(tmp_path, store_url=url, import_on_start=False, claude_dir=claude_dir)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.3)  # the change feed is connected
+            await asyncio.to_thread(server.stop)
+            local.write_text(json.dumps({  # a turn Claude Code finished while the server was away
+                "type": "user", "uuid": "00000000-0000-0000-0000-0000000000cc", "cwd": "/w", "sessionId": sid,
+                "timestamp": "2026-01-01T00:00:00.000Z", "message": {"role": "user", "content": "Held during the outage"},
+            }) + "\n")
+            await asyncio.to_thread(server.start)
+            await wait_until(pilot, lambda: "Held during the outage" in screen_text(app), timeout=30,
+                             what="the held turn written and listed once the server is back")
+        async with await open_store(url) as store:
+            assert [r.session_id for r in await store.sessions()] == [sid]
+    finally:
+        await asyncio.to_thread(server.cleanup)

@@ -56,19 +56,20 @@ def _connect_kwargs(url: str) -> dict[str, Any]:
 def describe_error(url: str, exc: BaseException) -> str:
     """A connection or server error worded for the user, the password masked."""
     where = masked(url)
-    reason = scrub(str(exc).strip() or type(exc).__name__, url)
+    reason = " ".join(scrub(str(exc).strip() or type(exc).__name__, url).split()).rstrip(".")
+    stop = "" if reason.endswith(("?", "!")) else "."
     low = reason.lower()
     if "password authentication failed" in low or "no password supplied" in low:
         return (
-            f"the PostgreSQL server at {where} refused the login ({reason.splitlines()[-1]})."
+            f"the PostgreSQL server at {where} refused the login ({reason.split('FATAL:')[-1].strip()})."
             " Check the user and password (in the URL, PGPASSWORD or ~/.pgpass)."
         )
     if isinstance(exc, psycopg.OperationalError):
         return (
-            f"cannot reach the PostgreSQL store at {where}: {' '.join(reason.split())}."
+            f"cannot reach the PostgreSQL store at {where}: {reason}{stop}"
             " Check that the server runs and the URL is right, or use the SQLite store (no --store-url)."
         )
-    return f"the PostgreSQL store at {where} failed: {' '.join(reason.split())}"
+    return f"the PostgreSQL store at {where} failed: {reason}"
 
 
 class PgWriter(Writer):
@@ -352,15 +353,16 @@ class PgSessionStore(SqliteSessionStore):
 
     # -- live across machines ----------------------------------------------------------
 
-    def watch(self, changed: Callable[[], Any]) -> Callable[[], None]:
+    def watch(self, changed: Callable[[], Any], back: Callable[[], Any] | None = None) -> Callable[[], None]:
         """Call ``changed()`` (in this event loop) whenever another process
         commits a change to the store's sessions; return a function that stops.
 
         One listening connection per watch, idle until the server sends a
         notification (``LISTEN``, no polling); if it drops, it reconnects
-        with backoff and calls ``changed()`` once back (what was missed).
+        with backoff and, once back, calls ``changed()`` (what was missed)
+        and ``back()`` (e.g. to write what was held locally meanwhile).
         """
-        task = asyncio.get_running_loop().create_task(self._listen(changed))
+        task = asyncio.get_running_loop().create_task(self._listen(changed, back))
         self._watchers.append(task)
 
         def stop() -> None:
@@ -368,7 +370,7 @@ class PgSessionStore(SqliteSessionStore):
 
         return stop
 
-    async def _listen(self, changed: Callable[[], Any]) -> None:
+    async def _listen(self, changed: Callable[[], Any], back: Callable[[], Any] | None) -> None:
         failures = 0
         while True:
             try:
@@ -383,6 +385,8 @@ class PgSessionStore(SqliteSessionStore):
                 await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                 if failures:
                     changed()  # what happened while the connection was away
+                    if back is not None:
+                        back()
                 failures = 0
                 async for note in conn.notifies():
                     if note.payload != self.origin:
