@@ -196,7 +196,12 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
             view, pane = self._launch
             launch = (pane, Tab(self.views.tab_label(view), id=view.tab_id))
         return MainScreen(
-            clock=self.clock, markers=self.markers, debounce=self.debounce, ready=self._main_ready, launch=launch
+            clock=self.clock,
+            markers=self.markers,
+            debounce=self.debounce,
+            ready=self._main_ready,
+            launch=launch,
+            tab_marker=self.views.marker_of_tab,
         )
 
     @property
@@ -520,6 +525,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
         self.markers.clear()
         self.markers.update(markers)
         self.session_list.refresh_markers()
+        self.views.retitle_all()
 
     # -- import (the thread: importing.py) ---------------------------------------------------
 

@@ -16,6 +16,7 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Stylesheet._parse_cache``, ``Stylesheet._variables`` | parsed styles kept between runs | CSS parsed on every start |
 | ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
 | ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
+| ``Tabs._highlight_active`` | the tab underline moved under the active tab when other tabs widen | the underline follows at the next tab change |
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
 | ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by its connection's mark in the CLI's environment (``CLAUDE_TUI_CONNECTION``) |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
@@ -96,6 +97,23 @@ async def text_area_key(cls: type, widget: Any, event: Any) -> None:
     handler = getattr(super(cls, widget), "_on_key", None)
     if handler is not None:
         await handler(event)
+
+
+def highlight_active_tab(tabs: Any) -> bool:
+    """Move a ``Tabs``' underline under its active tab now (no slide).
+
+    Textual moves it when the active tab changes or is relabelled, not when a
+    tab before it widens and pushes it along. False when this Textual has no
+    such method (the underline catches up at the next tab change).
+    """
+    highlight = getattr(tabs, "_highlight_active", None)
+    if not callable(highlight):
+        return False
+    try:
+        highlight(animate=False)
+    except Exception:  # noqa: BLE001 - another Textual's signature: the underline catches up later
+        return False
+    return True
 
 
 def anchor_released(widget: Any) -> bool:

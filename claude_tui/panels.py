@@ -58,7 +58,8 @@ class Heard:
 
     cli_version: str | None = None
     retries: list[RetryNote] = field(default_factory=list)
-    cost_usd: float = 0.0
+    cost_usd: float = 0.0  # the session's total: each turn's own cost summed, over CLI restarts
+    turns_costed: int = 0  # the turns in that total
     input_tokens: int = 0
     output_tokens: int = 0
     last_error: str | None = None
@@ -269,7 +270,9 @@ class PanelsController:
             fired = heard.fired
             if fired is not None and fired.outcome == "…" and event.outcome in OUTCOME_WORDS:
                 heard.fired = Fired(fired.name, fired.seconds, fired.at, OUTCOME_WORDS[event.outcome])
-            heard.cost_usd += event.cost_usd or 0.0
+            if event.cost_usd is not None:
+                heard.cost_usd += event.cost_usd
+                heard.turns_costed += 1
             heard.input_tokens += event.input_tokens or 0
             heard.output_tokens += event.output_tokens or 0
             self._ask_cli(sid)
@@ -382,6 +385,7 @@ class PanelsController:
                 cli_version=heard.cli_version,
                 retries=tuple(heard.retries),
                 cost_usd=heard.cost_usd,
+                turns_costed=heard.turns_costed,
                 input_tokens=heard.input_tokens,
                 output_tokens=heard.output_tokens,
                 context=heard.context,

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .store.branches import live_entries
 from .store.metadata import iso_utc
 from .store.text import Entry, assistant_message_id, is_interruption, is_user_prompt, user_prompt_text
 
@@ -91,7 +92,9 @@ def tool_result_text(content: Any) -> str:
 
 
 def conversation(entries: list[Entry]) -> list[Message]:
-    """Fold transcript entries into the conversation, in order."""
+    """Fold transcript entries into the conversation, in order; branches a later
+    prompt replaced (a retried prompt's dead first try) are left out (store/branches.py)."""
+    entries = live_entries(entries)
     messages: list[Message] = []
     tools: dict[str, ToolUse] = {}
     current: Message | None = None

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from .app import ClaudeTUI
+    from .widgets.marker import Marker
     from .widgets.session_rows import SessionKey
 
 TAB_TITLE_LIMIT = 28
@@ -142,6 +143,27 @@ class OpenViews:
         for view in self.views:
             if view.key == key:
                 self.retitle(view, view.title)
+        self._refresh_overflow()
+
+    def retitle_all(self) -> None:
+        """Redraw every tab (the markers were all replaced)."""
+        for view in self.views:
+            self.retitle(view, view.title)
+        self._refresh_overflow()
+
+    def marker_of_tab(self, tab_id: str) -> Marker | None:
+        """The marker of the session whose tab is ``tab_id`` (the tab strip's overflow sign)."""
+        view = next((v for v in self.views if v.tab_id == tab_id), None)
+        return self.app.markers.get(view.key) if view is not None and view.key else None
+
+    def _refresh_overflow(self) -> None:
+        from .widgets.tab_strip import TabStrip
+
+        try:
+            strip = self._main.query_one(TabStrip)
+        except Exception:  # before the main screen is composed
+            return
+        strip.refresh_indicators()
 
     # -- showing ----------------------------------------------------------------------------
 

@@ -94,6 +94,24 @@ def test_anchor_released_real_widget_and_fallback() -> None:
     assert compat.anchor_released(Bare()) is False
 
 
+async def test_tab_underline_real_tabs_and_fallback() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Tab, Tabs
+
+    class TabsApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Tabs(Tab("first", id="a"), Tab("second", id="b"))
+
+    assert callable(getattr(Tabs, "_highlight_active", None))
+    app = TabsApp()
+    async with app.run_test() as pilot:
+        tabs = app.query_one(Tabs)
+        tabs.active = "b"
+        await pilot.pause()
+        assert compat.highlight_active_tab(tabs) is True
+    assert compat.highlight_active_tab(Bare()) is False
+
+
 # -- claude-agent-sdk ---------------------------------------------------------------
 
 

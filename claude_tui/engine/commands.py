@@ -22,6 +22,7 @@ class Send:
     prompt: str
     files: tuple[str, ...]
     future: asyncio.Future[TurnCompleted | None]
+    retry: bool = False  # the same prompt again after its turn failed or was cut short (crash_resume.py)
 
 
 @dataclass

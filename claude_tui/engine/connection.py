@@ -148,6 +148,8 @@ class ConnectionMixin:
     client_factory: ClientFactory | None
     log: StderrLog
     _crashed_prompt: str | None
+    _drop_answered: bool
+    _in_context: str | None
     persister: Persister
     watchdog: KillWatchdog
     _inbox: asyncio.Queue[Any]
@@ -304,7 +306,14 @@ class ConnectionMixin:
         can_use_tool = self._can_use_tool if self.permission_callback is not None else None
         self._connection_mark = uuid.uuid4().hex
         crashed, self._crashed_prompt = self._crashed_prompt, None
-        resume_at = await asyncio.to_thread(resume_point, self.transcript_path, crashed) if resume and crashed else None
+        answered, self._drop_answered = self._drop_answered, False
+        resume_at = (
+            await asyncio.to_thread(resume_point, self.transcript_path, crashed, answered=answered)
+            if resume and crashed
+            else None
+        )
+        if resume_at is not None:
+            self._in_context = None  # the dead try is not in the new CLI's context
         options = build_options(
             self.connection, self.spec, resume=resume, stderr=self._on_stderr, can_use_tool=can_use_tool,
             connection_mark=self._connection_mark, resume_at=resume_at,
@@ -385,6 +394,17 @@ class ConnectionMixin:
             error = exc
         if generation == self._generation:
             self._inbox.put_nowait(ReaderDone(generation, error))
+
+    async def _forget_last_try(self, prompt: str) -> None:
+        """A retry of the last turn's prompt while the CLI's context still holds its
+        first try (interrupted, stalled, an API error; a crash whose try had an
+        answer): restart the CLI resuming before it, so the prompt goes out once."""
+        if self._in_context is None or self._in_context.strip() != prompt.strip():
+            return
+        self._crashed_prompt, self._drop_answered = prompt, True
+        if self._client is not None:
+            await self._disconnect()
+            self._set_phase(Phase.IDLE)
 
     # -- losing the process, retrying, giving up -----------------------------------------------
 

@@ -8,8 +8,12 @@ after a crash resumes at the entry before that prompt (the CLI's
 ``--resume-session-at``): the retry sends the prompt once, and a new prompt
 does not carry the dead one.
 
-Only an unanswered prompt is dropped: once the turn has any reply (a tool ran,
-text was saved), the transcript stays as it is.
+Only an unanswered prompt is dropped on its own: once the turn has any reply
+(a tool ran, text was saved), the transcript stays as it is, until the user
+asks to retry that prompt (``SessionWorker.send(retry=True)``): then the CLI is
+restarted resuming before the first try, whatever it had (an interrupted
+reply, an API error), so the model sees the prompt once. The dead try stays in
+the file; the archive leaves it out (``store/branches.py``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,10 @@ from pathlib import Path
 from ..store.text import is_user_prompt, user_prompt_text
 
 
-def resume_point(path: Path, prompt: str) -> str | None:
+def resume_point(path: Path, prompt: str, *, answered: bool = False) -> str | None:
     """The uuid to resume at so that ``prompt``, the transcript's last prompt
-    and unanswered, is left out; None when there is nothing to leave out."""
+    and unanswered (or, with ``answered``, answered in part: a retry of it was
+    asked for), is left out; None when there is nothing to leave out."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
@@ -36,7 +41,7 @@ def resume_point(path: Path, prompt: str) -> str | None:
         if isinstance(entry, dict):
             entries.append(entry)
     last = next((i for i in range(len(entries) - 1, -1, -1) if is_user_prompt(entries[i])), None)
-    if last is None or any(e.get("type") == "assistant" for e in entries[last + 1 :]):
+    if last is None or (not answered and any(e.get("type") == "assistant" for e in entries[last + 1 :])):
         return None
     dangling = entries[last]
     if prompt.strip() not in user_prompt_text(dangling):

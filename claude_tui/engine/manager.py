@@ -186,15 +186,21 @@ class SessionManager:
         )
 
     async def send(
-        self, session_id: str, prompt: str, files: Iterable[str | os.PathLike[str]] | None = None
+        self,
+        session_id: str,
+        prompt: str,
+        files: Iterable[str | os.PathLike[str]] | None = None,
+        *,
+        retry: bool = False,
     ) -> asyncio.Future[TurnCompleted | None]:
-        """Send to a session; ``files=None`` takes the session's attached files from the store."""
+        """Send to a session; ``files=None`` takes the session's attached files from the store;
+        ``retry``: the last turn's prompt again, sent once (``SessionWorker.send``)."""
         worker = self._workers[session_id]
         if files is None:
             files = []
             if self.store is not None:
                 files = [p for p, _ in await self.store.context_files(worker.project_key, session_id)]
-        return worker.send(prompt, files)
+        return worker.send(prompt, files, retry=retry)
 
     def interrupt(self, session_id: str) -> None:
         self._workers[session_id].interrupt()

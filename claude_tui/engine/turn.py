@@ -142,6 +142,7 @@ class TurnMixin:
     _generation: int
     _client: ClaudeSDKClient | None
     _turn: Turn | None
+    _in_context: str | None
     _pending: deque[Send]
     _sent_digests: dict[str, str]
     _last_used: float
@@ -195,6 +196,7 @@ class TurnMixin:
             return True
         self._turn = self._new_turn(cmd.future)
         self._turn.prompt = cmd.prompt
+        self._in_context = cmd.prompt
         self.log.mark()
         self._last_used = time.monotonic()
         self._set_phase(Phase.STREAMING)
@@ -335,6 +337,8 @@ class TurnMixin:
         cost = self._costs.turn_cost(self._generation, getattr(result, "total_cost_usd", None))
         event = completed_event(self.session_id, turn, outcome, result, asyncio.get_running_loop().time(), cost)
         self._add_totals(event)
+        if outcome == "completed":
+            self._in_context = None  # an answered turn is never taken back by a retry
         self._emit(event)
         if turn.future is not None and not turn.future.done():
             turn.future.set_result(event)

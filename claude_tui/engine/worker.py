@@ -127,6 +127,8 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, 
         self.bus = EventBus()
         self.log = StderrLog(STDERR_LINES)
         self._crashed_prompt: str | None = None  # the next resume leaves it out if unanswered (crash_resume.py)
+        self._drop_answered = False  # … and also when answered in part (a retry asked for it)
+        self._in_context: str | None = None  # the last turn's prompt if it did not complete, while the CLI holds it
         self._inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._state = SessionState(
             session_id=spec.session_id,
@@ -237,11 +239,17 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, 
         """Connect in the background (pre-connect when a session is opened)."""
         self._inbox.put_nowait(Connect())
 
-    def send(self, prompt: str, files: Iterable[str | os.PathLike[str]] = ()) -> asyncio.Future[TurnCompleted | None]:
-        """Queue a prompt with the session's attached files; see the class doc for the future."""
+    def send(
+        self, prompt: str, files: Iterable[str | os.PathLike[str]] = (), *, retry: bool = False
+    ) -> asyncio.Future[TurnCompleted | None]:
+        """Queue a prompt with the session's attached files; see the class doc for the future.
+
+        ``retry``: the prompt of the last turn, which failed or was cut short, sent
+        again: its first try is left out of what the CLI resumes, so the model
+        sees the prompt once (crash_resume.py)."""
         future: asyncio.Future[TurnCompleted | None] = asyncio.get_running_loop().create_future()
         self._last_used = time.monotonic()
-        self._inbox.put_nowait(Send(prompt, tuple(str(f) for f in files), future))
+        self._inbox.put_nowait(Send(prompt, tuple(str(f) for f in files), future, retry))
         return future
 
     def interrupt(self) -> None:
@@ -424,6 +432,8 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, 
         if self._closing is not None or self._state.phase is Phase.CLOSED:
             cmd.future.set_result(None)
             return
+        if cmd.retry and not self._pending and self._turn is None:
+            await self._forget_last_try(cmd.prompt)
         self._pending.append(cmd)
         self._update(pending=len(self._pending))
         await self._drain_pending()

@@ -51,7 +51,7 @@ class Sender:
             return
         await self.send(live, text)
 
-    async def send(self, live: LiveSession, text: str) -> None:
+    async def send(self, live: LiveSession, text: str, *, retry: bool = False) -> None:
         worker = await self.workers.ensure(live)
         manager = self.workers.manager
         if worker is None or manager is None:
@@ -71,7 +71,7 @@ class Sender:
         live.pane.chat.anchor()
         await live.renderer.user_prompt(text, self.host.clock())
         files = self.files_for(live) if self.files_for is not None else None
-        future = await manager.send(worker.session_id, text, files)
+        future = await manager.send(worker.session_id, text, files, retry=retry)
         live.turn = future
 
         def done(f: asyncio.Future[TurnCompleted | None]) -> None:
@@ -112,7 +112,7 @@ class Sender:
         if not text or live.busy:
             return
         live.retry_prompt = None
-        await self.send(live, text)
+        await self.send(live, text, retry=True)  # its first try is left out: the model sees it once
 
     # -- the queue -------------------------------------------------------------------------
 

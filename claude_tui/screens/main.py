@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Tab, Tabs
+from textual.widgets import ContentSwitcher, Tab
 
 from ..keys import SCREEN_BINDINGS
 from ..widgets.empty_state import EmptyState
@@ -23,6 +23,7 @@ from ..widgets.marker import Marker
 from ..widgets.panels.side_area import SidePanels
 from ..widgets.session_list import SessionKey
 from ..widgets.sidebar import Sidebar
+from ..widgets.tab_strip import TabStrip
 from ..widgets.title_bar import TitleBar
 
 
@@ -37,15 +38,18 @@ class MainScreen(Screen[None]):
         debounce: float,
         ready: Callable[[], Awaitable[None]],
         launch: tuple[Widget, Tab] | None = None,
+        tab_marker: Callable[[str], Marker | None] | None = None,
     ) -> None:
         """``ready`` fills the mounted layout; ``launch`` is a pane and its tab
-        to show from the first frame (the launch draft)."""
+        to show from the first frame (the launch draft); ``tab_marker`` says
+        which marker a tab's session has (for the tab strip's overflow sign)."""
         super().__init__()
         self._ready = ready
         self._clock = clock
         self._markers = markers
         self._debounce = debounce
         self._launch = launch
+        self._tab_marker = tab_marker
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -57,7 +61,7 @@ class MainScreen(Screen[None]):
             )
             with Vertical(id="center"):
                 pane, tab = self._launch or (None, None)
-                yield Tabs(*([tab] if tab else []), id="open-tabs")
+                yield TabStrip(*([tab] if tab else []), marker_of=self._tab_marker, id="open-tabs")
                 with ContentSwitcher(id="views", initial=pane.id if pane else "welcome"):
                     yield EmptyState(id="welcome")
                     if pane is not None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .app_data import ImportState
+from .branches import forks, live_entries
 from .metadata import MetadataFold
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -85,7 +86,16 @@ def parse_file(path: str, key: dict[str, str], encode: Any, fold_summary: Any) -
         parsed.data = fold_summary(None, key, entries)["data"]
         parsed.fold = MetadataFold()
         parsed.fold.add(entries)
+        if forks(entries, None):  # a prompt sent again from an earlier point: count without its dead try
+            parsed.fold.message_count = count_live(entries)
     return parsed
+
+
+def count_live(entries: list[Any]) -> int:
+    """Messages in ``entries`` without the branches a later prompt replaced."""
+    fold = MetadataFold()
+    fold.add(live_entries(entries))
+    return fold.message_count
 
 
 WORKER_NICENESS = 10

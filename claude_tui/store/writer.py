@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import lines
+from .branches import forks, live_entries
 from .codec import EntryCodec, train, uuid_key, uuid_text
 from .metadata import MetadataFold, derive_title
 from .summary import summary_info
@@ -207,6 +208,7 @@ class Writer:
         fresh = self._new_items(tid, items, stored=stored)
         if not fresh:
             return 0
+        forked = not subpath and forks((item[0] for item in fresh), self._last_uuid(tid) if stored else None)
         first = self._allocate(len(fresh))
         rows = []
         fts = []
@@ -224,8 +226,23 @@ class Writer:
                 [(entry_id, tid) for entry_id, _ in fts],
             )
         if not subpath:
-            self._fold_session(key, [item[0] for item in fresh], mtime)
+            self._fold_session(key, [item[0] for item in fresh], mtime, recount=tid if forked else None)
         return len(fresh)
+
+    def _last_uuid(self, tid: int) -> str | None:
+        """The uuid of the transcript's newest stored entry that has one."""
+        row = self.conn.execute(
+            "SELECT uuid FROM entries WHERE transcript_id=? AND uuid IS NOT NULL ORDER BY id DESC LIMIT 1", (tid,)
+        ).fetchone()
+        return uuid_text(row[0]) if row else None
+
+    def _live_message_count(self, tid: int) -> int:
+        """The transcript's message count without the branches a later prompt
+        replaced (store/branches.py): read whole, only after such a fork."""
+        rows = self.conn.execute("SELECT data FROM entries WHERE transcript_id=? ORDER BY id", (tid,))
+        fold = MetadataFold()
+        fold.add(live_entries([lines.loads(self.codec.decode(data)) for (data,) in rows]))
+        return fold.message_count
 
     def is_new(self, key: Any) -> bool:
         """No trace of ``key`` in the store yet: no transcript and, for a main
@@ -295,8 +312,9 @@ class Writer:
             fresh.append(item)
         return fresh
 
-    def _fold_session(self, key: Any, entries: list[dict[str, Any]], mtime: int) -> None:
-        """Fold new main-transcript entries into the summary sidecar and session row."""
+    def _fold_session(self, key: Any, entries: list[dict[str, Any]], mtime: int, recount: int | None = None) -> None:
+        """Fold new main-transcript entries into the summary sidecar and session row
+        (``recount``: the transcript id whose messages are counted again, after a fork)."""
         from claude_agent_sdk import fold_session_summary
 
         pk, sid = key["project_key"], key["session_id"]
@@ -313,6 +331,8 @@ class Writer:
         fold = MetadataFold(*row) if row else MetadataFold()
         fold.compact_summary = None
         fold.add(entries)
+        if recount is not None:
+            fold.message_count = self._live_message_count(recount)
         self.write_session(key, data, fold, mtime)
 
     def write_session(

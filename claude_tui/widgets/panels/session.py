@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from textual.content import Content
 
 from ...literal import safe_line
+from ...words import plural
 from .base import PanelBox
 
 BAR_CELLS = 20
@@ -57,6 +58,7 @@ class SessionFacts:
     max_live: int = 0
     retries: tuple[RetryNote, ...] = ()
     cost_usd: float = 0.0
+    turns_costed: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     context: tuple[int, int] | None = None  # tokens used, context window
@@ -107,6 +109,11 @@ def tokens_text(n: int) -> str:
     return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
 
 
+def cost_text(dollars: float, turns: int) -> str:
+    """The session's total and how many turns it sums (so it does not read as one turn's)."""
+    return f"${dollars:.4f} in {plural(turns, 'turn')}" if turns else f"${dollars:.4f}"
+
+
 def session_body(facts: SessionFacts, now: float) -> Content:
     """The panel's lines for ``facts`` at ``now`` (epoch seconds)."""
     lines: list[Content | str | tuple[str, str]] = []
@@ -136,7 +143,7 @@ def session_body(facts: SessionFacts, now: float) -> Content:
     row("CLI", cli)
     row("live", f"{facts.live} of {facts.max_live} live" if facts.max_live else f"{facts.live} live")
     if facts.input_tokens or facts.output_tokens or facts.cost_usd:
-        row("cost", f"${facts.cost_usd:.4f}")
+        row("cost", cost_text(facts.cost_usd, facts.turns_costed))
         row("tokens", f"{tokens_text(facts.input_tokens)} in, {tokens_text(facts.output_tokens)} out")
     if facts.context is not None:
         used, total = facts.context
