@@ -1051,6 +1051,32 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
 
     # -- unexpected errors -------------------------------------------------------------
 
+    def pick_local_folder(self, session_cwd: str, reason: str) -> None:
+        """A session from another machine has no folder here: say so and offer
+        to pick it; the choice becomes a ``[store] path_map`` entry (saved in
+        the config), and the next send resumes the session there."""
+        from .screens.directory import DirectoryScreen
+
+        self.notify(safe_line(reason), title="no folder for this session here", severity="warning", markup=False)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            self.settings.store.path_map[session_cwd] = str(path)
+            self.save_settings_soon()
+            self.notify(
+                f"{session_cwd} is {path} on this machine from now on ([store] path_map). Send the prompt again.",
+                title="folder mapped", markup=False,
+            )
+
+        self.push_screen(
+            DirectoryScreen(
+                self.cwd, title="This session's folder on this machine", subtitle=("it ran in: ", session_cwd),
+                hint="Enter: it is this folder here (saved as [store] path_map) · Escape: not now",
+            ),
+            chosen,
+        )
+
     def report_error(self, where: str, error: BaseException) -> None:
         """Something failed that should not have (it is in the log already): say
         so once, with the log file's name, and carry on."""

@@ -117,3 +117,40 @@ async def test_turns_saved_locally_during_an_outage_are_written_when_the_server_
             assert [r.session_id for r in await store.sessions()] == [sid]
     finally:
         await asyncio.to_thread(server.cleanup)
+
+
+async def test_a_session_without_a_folder_here_offers_to_pick_it(pg, tmp_path: Path) -> None:
+    """A session from another machine whose folder is not here: the app says so,
+    offers to pick the folder, and the choice becomes a [store] path_map entry."""
+    import tomllib
+
+    from claude_tui.screens.directory import DirectoryScreen
+    from tests.ui.fixtures import open_and_settle
+
+    url = pg.create_database("pick_folder")
+    elsewhere = "/nonexistent-elsewhere/alice/src/shop"
+    key = ("-nonexistent-elsewhere-alice-src-shop", "0badcafe-0000-0000-0000-000000000004")
+    async with await open_store(url) as laptop:
+        await laptop.append(
+            {"project_key": key[0], "session_id": key[1]},
+            [{"type": "user", "uuid": "00000000-0000-0000-0000-0000000000dd", "cwd": elsewhere, "sessionId": key[1],
+              "timestamp": "2026-01-01T00:00:00.000Z", "message": {"role": "user", "content": "Started on the laptop"}}],
+        )
+    here = tmp_path / "shop-here"
+    here.mkdir()
+    app = make_app(tmp_path, store_url=url, import_on_start=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_and_settle(pilot, key)
+        await pilot.press(*"go on", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the folder picker")
+        assert elsewhere in screen_text(app)
+        field = app.screen.query_one("#directory-input")
+        field.value = str(here)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DirectoryScreen), what="the picker closed")
+        assert app.settings.store.path_map == {elsewhere: str(here)}
+        await wait_until(pilot, lambda: (tmp_path / "config.toml").exists(), what="the config saved")
+    saved = tomllib.loads((tmp_path / "config.toml").read_text())
+    assert saved["store"]["path_map"] == {elsewhere: str(here)}
+    assert "url" not in saved.get("store", {})  # the URL (and its password) never written
