@@ -16,11 +16,8 @@ psycopg is imported here only, so a user of the SQLite store never loads it.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
 import secrets
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -298,8 +295,9 @@ class PgSessionStore(SqliteSessionStore):
     async def sessions_json(
         self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
     ) -> list[str]:
-        rows = await self.sessions(search=search, cwd=cwd, limit=limit)
-        return [json.dumps(r.to_json(), ensure_ascii=False, separators=(",", ":")) for r in rows]
+        """``sessions()`` as JSON object texts made by the server (``ls --json``)."""
+        rows = await self._session_query(JSON_SQL, search, cwd, limit, False)
+        return [r[0] for r in rows]
 
     async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:
         text = id_or_prefix.strip().lower()
@@ -397,6 +395,13 @@ class PgSessionStore(SqliteSessionStore):
             finally:
                 await conn.close()
             await asyncio.sleep(WATCH_RETRY_S[min(failures, len(WATCH_RETRY_S) - 1)])
+
+
+JSON_SQL = (  # the keys of SessionRow.to_json, in its order
+    "json_build_object("
+    + ", ".join(f"'{name}', {name}" for name in SessionRow.JSON_FIELDS)
+    + f", 'title', {DISPLAY_TITLE_SQL}, 'pinned', pinned <> 0, 'archived', archived <> 0)::text"
+)
 
 
 def _like_escape(word: str) -> str:
