@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--sessions N[,N...]] [--only store,engine,ui] [--backend sqlite,postgres]``: one run, all figures.
+"""``python -m benchmarks [--sessions N[,N...]] [--only store,engine,ui,panels,fork] [--backend sqlite,postgres]``: one run, all figures.
 
 Each area module has ``run() -> dict``; this prints them as a Markdown table
 to paste into benchmarks/RESULTS.md. With several session counts
@@ -16,7 +16,7 @@ import platform
 import sys
 import time
 
-AREAS = ("store", "engine", "ui", "panels", "move")
+AREAS = ("store", "engine", "ui", "panels", "move", "fork")
 
 
 def main(argv: list[str] | None = None) -> int:

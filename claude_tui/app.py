@@ -69,6 +69,7 @@ from .widgets.panels.context import ContextPanel
 from .paths import styles_dir
 from .screens.help import HelpScreen
 from .screens.main import MainScreen
+from .fork_actions import ForkActionsMixin
 from .session_actions import SessionActionsMixin
 from .project_actions import ProjectActionsMixin
 from .folders import FolderCheck
@@ -100,7 +101,7 @@ STORE_CHANGE_DELAY = 0.1  # seconds a burst of changes from other machines is ga
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
-class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
+class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, App[None]):
     """Browse, search and read Claude Code sessions; the engine adds live chat to the same panes."""
 
     TITLE = "claude-tui"
@@ -996,6 +997,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, App[None]):
         yield SystemCommand("Narrow sidebar", "More room for the conversation (kept in the config)", self.action_narrow_sidebar)
         yield from self.session_commands()  # session_actions.py
         yield from self.project_commands()  # project_actions.py
+        yield from self.fork_commands()  # fork_actions.py
         yield SystemCommand("Attach context files", "Pick files to send with this session's prompts", self.action_attach_context)
         yield SystemCommand("Remove context file", "Remove the highlighted file of the Context panel", self.action_remove_context_file)
         yield SystemCommand("Retry last prompt", "Send the last prompt of this session again", self.action_retry_last_prompt)

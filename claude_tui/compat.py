@@ -20,6 +20,7 @@ never uses Textual) imports this module too, and start-up stays lazy.
 | ``Widget._anchor_released`` | "is the reader following the bottom" | the scroll position says it |
 | ``ClaudeSDKClient._transport._process`` | the CLI's pid, for the overdue-kill watchdog | the pid is found by its connection's mark in the CLI's environment (``CLAUDE_TUI_CONNECTION``) |
 | ``subprocess_cli._ACTIVE_CHILDREN`` | CLIs the SDK still tracks, killed at quit | our own records and the owner mark find them |
+| ``session_mutations._build_fork_lines``, ``_TRANSCRIPT_TYPES`` | a fork's lines as the SDK writes them, stored as they are (the public ``fork_session_via_store`` parses each back into an object: a third of a 5,000-message fork's time) | the public ``fork_session_via_store`` over the entries in memory |
 | ``claude_agent_sdk/_bundled/claude`` | the CLI the SDK runs, for login, ``--where`` and the pass-through | ``claude`` on PATH, as the SDK itself falls back to |
 """
 
@@ -150,6 +151,40 @@ def sdk_tracked_cli_pids() -> set[int]:
     except Exception:  # noqa: BLE001 - SDK changed: the other sources suffice
         return set()
     return pids
+
+
+def sdk_fork_lines(entries: list[Any], session_id: str, title: str) -> tuple[str, list[str]] | None:
+    """The SDK's own fork of ``entries`` (new id, fresh uuids, ``forkedFrom``,
+    the title line) as the compact JSON lines it makes: (the fork's id, lines).
+
+    The same partition of entries as ``fork_session_via_store`` makes before
+    calling it. None when the private parts are gone or changed shape; the
+    SDK's ``ValueError`` (nothing to fork) goes to the caller.
+    """
+    try:
+        from claude_agent_sdk._internal import session_mutations as mutations
+
+        build = mutations._build_fork_lines
+        kinds = mutations._TRANSCRIPT_TYPES
+    except (ImportError, AttributeError):
+        return None
+    transcript: list[dict[str, Any]] = []
+    replacements: list[Any] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        kind = entry.get("type")
+        if kind in kinds and isinstance(entry.get("uuid"), str):
+            transcript.append(entry)
+        elif kind == "content-replacement" and entry.get("sessionId") == session_id and isinstance(entry.get("replacements"), list):
+            replacements.extend(entry["replacements"])
+    try:
+        made = build(transcript, replacements, session_id, None, title, lambda: None)
+    except TypeError:
+        return None  # another signature
+    if not (isinstance(made, tuple) and len(made) == 2 and isinstance(made[0], str) and isinstance(made[1], list)):
+        return None
+    return made
 
 
 def bundled_cli_path() -> Path | None:

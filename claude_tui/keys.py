@@ -42,6 +42,9 @@ APP_BINDINGS: list[BindingType] = [
     Binding("alt+a", "archive_session", "Archive", show=False, id="archive_session", priority=True),
     Binding("alt+c", "copy_last_reply", "Copy reply", show=False, id="copy_last_reply", priority=True),
     Binding("alt+o", "open_in_claude", "Claude Code", show=False, id="open_in_claude", priority=True),
+    Binding("alt+d", "fork_session", "Fork", show=False, id="fork_session", priority=True),
+    Binding("alt+m", "fork_from_message", "Fork from message", show=False, id="fork_from_message", priority=True),
+    Binding("alt+u", "open_parent_session", "Parent", show=False, id="open_parent_session", priority=True),
     Binding("ctrl+l", "login", "Log in", show=False, id="login", priority=True),
     Binding("f3", "attach_context", "Attach", show=False, id="attach_context", priority=True),
     Binding("f4", "edit_timeouts", "Timeouts", show=False, id="edit_timeouts", priority=True),
@@ -60,7 +63,10 @@ SCREEN_BINDINGS: list[BindingType] = [
 ]
 
 SESSION_ACTION_IDS = frozenset(
-    {"rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "open_in_claude"}
+    {
+        "rename_session", "pin_session", "archive_session", "delete_session", "copy_last_reply", "open_in_claude",
+        "fork_session", "fork_from_message", "open_parent_session",
+    }
 )
 """The session actions' keys (session_actions.py): only on the main screen, never under a dialog."""
 
@@ -68,6 +74,9 @@ SESSION_ACTION_IDS = frozenset(
 PANEL_BINDINGS: list[BindingType] = [
     Binding("delete", "remove", "Remove", show=False, id="remove_context_file"),
 ]
+
+PALETTE_ONLY = frozenset({"session_note"})
+"""Help rows of actions that have no key, only a command-palette command."""
 
 GOTO_IDS = [f"goto_session_{n}" for n in range(1, 10)]
 
@@ -90,6 +99,10 @@ KEY_HELP: list[tuple[str, str]] = [
     ("delete_session", "Sidebar: delete the session(s), asking first"),
     ("copy_last_reply", "Copy Claude's last reply (to the clipboard)"),
     ("open_in_claude", "Open the session in Claude Code (back on exit)"),
+    ("fork_session", "Fork the session: a new one with its history"),
+    ("fork_from_message", "Fork from a user message (focused, or a list)"),
+    ("open_parent_session", "Open the session a fork was made from"),
+    ("session_note", "Session note: a short note, found by the filter"),
     ("toggle_panels", "Show or hide the side panels"),
     ("attach_context", "Attach context files (picker)"),
     ("remove_context_file", "Remove context file (Context panel row)"),
@@ -157,6 +170,9 @@ def key_rows(app: App[object]) -> Iterator[tuple[str, str, str]]:
                     "Open session number 1 … 9",
                     "goto_session_1 … _9",
                 )
+            continue
+        if binding_id in PALETTE_ONLY:
+            yield "palette", description, "(no key)"
             continue
         yield key_for(app, binding_id), description, binding_id
 

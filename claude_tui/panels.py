@@ -379,6 +379,7 @@ class PanelsController:
             live=manager.budget.live if manager is not None else 0,
             max_live=app.settings.sessions.max_live,
             pid=pid,
+            **self._lineage_and_note(live.view),
         )
         if heard is not None:
             common.update(
@@ -422,6 +423,21 @@ class PanelsController:
             model=state.model,
             **common,
         )
+
+    def _lineage_and_note(self, view: Any) -> dict[str, Any]:
+        """A fork's "forked from ..." line and the session's note, from its listed row."""
+        row = self._row(view)
+        if row is None:
+            return {}
+        from .fork_actions import lineage_text
+
+        lineage = lineage_text(row, self.app.fork_actions.parent_of(row))
+        if lineage:
+            from .keys import key_for
+
+            key = key_for(self.app, "open_parent_session")
+            lineage += f" ({key} opens it)" if key else " (\"Open parent session\" opens it)"
+        return {"lineage": lineage, "note": row.note}
 
     def _branch(self, cwd: str, view: OpenView | Any) -> str | None:
         if cwd in self.branches:

@@ -183,3 +183,43 @@ def test_without_the_sdk_pid_the_connection_mark_finds_the_cli() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+# -- the SDK's fork transform (store/forking.py) ------------------------------------------
+
+
+def _fork_source() -> tuple[str, list[dict[str, Any]]]:
+    sid = "11111111-2222-4333-8444-555555555555"
+    entries = [
+        {"type": "user", "uuid": "a1", "parentUuid": None, "sessionId": sid, "timestamp": "2026-01-01T00:00:00.000Z", "message": {"role": "user", "content": "hi"}},
+        {"type": "assistant", "uuid": "a2", "parentUuid": "a1", "sessionId": sid, "timestamp": "2026-01-01T00:00:01.000Z", "message": {"id": "m", "role": "assistant", "content": [{"type": "text", "text": "hello"}]}},
+        {"type": "last-prompt", "lastPrompt": "hi", "sessionId": sid},
+    ]
+    return sid, entries
+
+
+def test_sdk_fork_lines_real_part_and_the_public_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from claude_agent_sdk._internal import session_mutations
+
+    from claude_tui.store.forking import _transform
+
+    sid, entries = _fork_source()
+    made = compat.sdk_fork_lines(entries, sid, "t (fork)")
+    assert made is not None
+    fork_id, lines = made
+    parsed = [json.loads(line) for line in lines]
+    assert fork_id != sid and [p["type"] for p in parsed] == ["user", "assistant", "custom-title"]
+    assert {p["sessionId"] for p in parsed} == {fork_id} and parsed[-1]["customTitle"] == "t (fork)"
+    # A module without the private parts (the public function keeps its own):
+    # None, and the store's fork goes through the public one.
+    import claude_agent_sdk._internal as internal
+
+    bare = types.ModuleType(session_mutations.__name__)
+    monkeypatch.setitem(sys.modules, session_mutations.__name__, bare)
+    monkeypatch.setattr(internal, "session_mutations", bare)
+    assert compat.sdk_fork_lines(entries, sid, "t (fork)") is None
+    fork_id, items = _transform(entries, sid, "t (fork)")
+    assert [entry["type"] for entry, _ in items] == ["user", "assistant", "custom-title"]
+    assert all(json.loads(raw) == entry for entry, raw in items)

@@ -125,7 +125,10 @@ class AppData:
             match = fts_query(search)
             if not match:
                 return []
-            title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\'" for _ in words)
+            # Each word in the title or in the user's note (schema 6).
+            title_like = " AND ".join(
+                f"({DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\' OR s.note LIKE ? ESCAPE '\\')" for _ in words
+            )
             # The MATCH is a non-correlated IN: SQLite runs it once into a
             # temporary index. (A correlated EXISTS re-ran it per session:
             # tens of seconds for a word found in thousands of sessions.)
@@ -140,7 +143,7 @@ class AppData:
                 " JOIN message_transcripts m ON m.entry_id = f.rowid"
                 " WHERE f.message_fts MATCH ?))"
             )
-            params.extend(f"%{_like_escape(w)}%" for w in words)
+            params.extend(p for w in words for p in (f"%{_like_escape(w)}%",) * 2)
             params.append(match)
         sql = (
             f"SELECT {select} FROM sessions s WHERE {' AND '.join(where)}"
@@ -189,8 +192,9 @@ class AppData:
         await self._write(work)
 
     async def update_session(self, project_key: str, session_id: str, **fields: Any) -> None:
-        """Set app-owned fields: custom_title, pinned, archived, tag, last_error."""
-        allowed = {"custom_title", "pinned", "archived", "tag", "last_error"}
+        """Set app-owned fields: custom_title, pinned, archived, tag, last_error,
+        and (schema 6) a fork's parent_session_id and fork_message, the note."""
+        allowed = {"custom_title", "pinned", "archived", "tag", "last_error", "parent_session_id", "fork_message", "note"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"not app-owned session fields: {sorted(unknown)}")

@@ -126,15 +126,19 @@ class SessionRow:
     tag: str | None
     last_error: str | None
     display_title: str  # never empty: the rename, else the derived title
+    parent_session_id: str | None = None  # a fork's parent (same project), schema 6
+    fork_message: int | None = None  # the parent's user message it was forked at (1-based)
+    note: str | None = None  # the user's note ("Session note")
 
     COLUMNS = (
         "session_id, project_key, cwd, title, custom_title, last_prompt, model,"
         " git_branch, created_at, updated_at, message_count, pinned, archived, tag,"
-        f" last_error, {DISPLAY_TITLE_SQL}"
+        f" last_error, {DISPLAY_TITLE_SQL}, parent_session_id, fork_message, note"
     )
     JSON_FIELDS = (
         "session_id", "project_key", "cwd", "custom_title", "last_prompt", "model",
         "git_branch", "created_at", "updated_at", "message_count", "tag", "last_error",
+        "parent_session_id", "fork_message", "note",
     )
     # ``ls --json`` rows built by SQLite itself: the same keys as ``to_json``.
     JSON_SQL = (
@@ -167,6 +171,10 @@ class SessionRow:
             last_prompt=title, model=None, git_branch=None, created_at=updated_at, updated_at=updated_at,
             message_count=1, pinned=False, archived=False, tag=None, last_error=None, display_title=title,
         )
+
+    @property
+    def is_fork(self) -> bool:
+        return bool(self.parent_session_id)
 
     @property
     def key(self) -> tuple[str, str]:

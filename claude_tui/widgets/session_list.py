@@ -104,6 +104,9 @@ def _fit(text: str, width: int) -> str:
 MISSING_GLYPH = "⚠ "
 """Marks a session (and its project heading) whose folder no longer exists: moved or renamed?"""
 
+FORK_GLYPH = "⋔"
+"""Marks a fork in its sidebar row (fork_actions.py)."""
+
 
 class SessionList(ScrollView, can_focus=True):
     """Every stored session, grouped by project, one cursor, Enter or click opens.
@@ -487,6 +490,8 @@ class SessionList(ScrollView, can_focus=True):
         meta: list[tuple[str, Style]] = [("  ", Style())]
         if session.cwd and session.cwd in self.missing:
             meta.append((MISSING_GLYPH + "folder gone · ", self._style("session-list--missing")))
+        if session.parent_session_id:
+            meta.append((f"{FORK_GLYPH} fork · ", self._style("session-list--pinned")))
         if session.pinned:
             meta.append(("pinned · ", self._style("session-list--pinned")))
         if session.archived:

@@ -228,3 +228,16 @@ def test_where_names_the_shared_store_without_its_password(tmp_path: Path) -> No
                    env={"XDG_CONFIG_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert "postgresql://alice:***@db.example/ctui" in done.stdout and "Hush-77" not in done.stdout
+
+
+async def test_a_version_1_database_is_upgraded_and_keeps_its_rows(pg) -> None:
+    url = pg.create_database("upgrade_db")
+    async with await open_store(url) as store:
+        await store.append({"project_key": "p", "session_id": "s1"}, [entry("u1", "kept across the upgrade")])
+    pg.psql("ALTER TABLE claude_tui.sessions DROP COLUMN note, DROP COLUMN fork_message,"
+            " DROP COLUMN parent_session_id; UPDATE claude_tui.schema_version SET version = 1", db="upgrade_db")
+    async with await open_store(url) as store:
+        await store.update_session("p", "s1", note="a note")
+        [row] = await store.sessions()
+        assert row.note == "a note" and row.display_title == "kept across the upgrade"
+    assert pg.psql("SELECT version FROM claude_tui.schema_version", db="upgrade_db") == "[(2,)]"

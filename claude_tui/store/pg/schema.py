@@ -8,6 +8,7 @@ database at once never apply one twice. A database whose version is newer
 than ``MIGRATIONS`` knows is refused (``NewerPgSchema``), never touched.
 
 Version 1 holds what SQLite's schema 5 holds (see ``store/migrations``),
+version 2 what its schema 6 adds (a fork's parent, the session note),
 with PostgreSQL's own full-text search: ``message_fts`` keeps a ``tsvector``
 per indexed message and its transcript's id (computed by a trigger from the
 text the writer inserts, which is then dropped: the index keeps no second
@@ -150,7 +151,13 @@ V1 = [
     """,
 ]
 
-MIGRATIONS: list[tuple[int, list[str]]] = [(1, V1)]
+V2 = [  # SQLite's schema 6: where a fork came from, and the user's note per session
+    "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS parent_session_id text",
+    "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS fork_message integer",
+    "ALTER TABLE sessions ADD COLUMN IF NOT EXISTS note text",
+]
+
+MIGRATIONS: list[tuple[int, list[str]]] = [(1, V1), (2, V2)]
 
 
 def latest_version() -> int:

@@ -270,8 +270,11 @@ class PgSessionStore(SqliteSessionStore):
             query, query_params = ts_query(search)
             if not words:
                 return []
-            title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} ILIKE %s ESCAPE '\\'" for _ in words)
-            params.extend(f"%{_like_escape(w)}%" for w in words)
+            # Each word in the title or in the user's note.
+            title_like = " AND ".join(
+                f"({DISPLAY_TITLE_SQL} ILIKE %s ESCAPE '\\' OR s.note ILIKE %s ESCAPE '\\')" for _ in words
+            )
+            params.extend(p for w in words for p in (f"%{_like_escape(w)}%",) * 2)
             if query:
                 # Not correlated: the GIN index is read once for the whole
                 # list and its sessions hashed (a per-session EXISTS re-ran it).

@@ -64,6 +64,8 @@ class SessionFacts:
     context: tuple[int, int] | None = None  # tokens used, context window
     mcp: tuple[tuple[str, str], ...] | None = None  # (name, status)
     extra: dict[str, str] = field(default_factory=dict)
+    lineage: str | None = None  # a fork's "forked from <title> at message N" (fork_actions.py)
+    note: str | None = None  # the user's note ("Session note")
 
 
 def clock_text(epoch: float | None) -> str:
@@ -126,6 +128,10 @@ def session_body(facts: SessionFacts, now: float) -> Content:
     else:
         lines.append(Content.assemble(("id", "$text-muted")))
         lines.append(Content(safe_line(facts.session_id or "?")))
+    if facts.lineage:
+        lines.append(Content(safe_line(facts.lineage)).stylize("$accent"))
+    if facts.note:
+        row("note", facts.note, "italic")
     words, style = phase_text(facts, now)
     row("phase", words, style)
     if facts.queued:
