@@ -1,9 +1,11 @@
-"""``python -m benchmarks [--sessions N[,N...]] [--only store,engine,ui,panels,fork]``: one run, all figures.
+"""``python -m benchmarks [--sessions N[,N...]] [--only store,engine,ui,panels,fork] [--backend sqlite,postgres]``: one run, all figures.
 
 Each area module has ``run() -> dict``; this prints them as a Markdown table
 to paste into benchmarks/RESULTS.md. With several session counts
 (``--sessions 1000,10000,100000``) the areas that take one are run at each,
-and the table has a column per count: how each cost grows.
+and the table has a column per count: how each cost grows. With
+``--backend sqlite,postgres`` the store area runs on each store (PostgreSQL:
+a throwaway local server, see ``benchmarks/store.py``), a column per backend.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         help="sessions to generate, or a comma-separated list of counts (default 10000)",
     )
     parser.add_argument("--only", default=",".join(AREAS), help="comma-separated areas")
+    parser.add_argument(
+        "--backend", default="sqlite", help="store backends for the store area: sqlite, postgres or both (comma-separated)"
+    )
     args = parser.parse_args(argv)
     print(f"# claude-tui benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}\n")
     for area in args.only.split(","):
@@ -35,10 +40,18 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             raise
         counts = args.sessions if area in ("store", "ui", "actions") else [None]
-        columns = [module.run(sessions=n) if n is not None else module.run() for n in counts]
+        backends = args.backend.split(",") if area == "store" else [None]
+        runs = [(n, b) for n in counts for b in backends]
+        columns = [
+            (module.run(sessions=n, backend=b) if b is not None else module.run(sessions=n)) if n is not None else module.run()
+            for n, b in runs
+        ]
         names = list(dict.fromkeys(name for figures in columns for name in figures))
-        heads = " | ".join("value" if n is None else f"{n:,} sessions" for n in counts)
-        print(f"## {area}\n\n| figure | {heads} |\n|---|{'---|' * len(counts)}")
+        heads = " | ".join(
+            "value" if n is None else f"{n:,} sessions" + (f", {b}" if b is not None and len(backends) > 1 else "")
+            for n, b in runs
+        )
+        print(f"## {area}\n\n| figure | {heads} |\n|---|{'---|' * len(runs)}")
         for name in names:
             print(f"| {name} | " + " | ".join(_shown(figures.get(name)) for figures in columns) + " |")
         print()

@@ -99,6 +99,8 @@ log = logging.getLogger(__name__)
 __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from here too
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
+STORE_RETRY_S = (1, 2, 4, 8, 15, 30, 30, 60, 60, 120, 300, 600)  # pauses between tries to reach the shared store
+STORE_CHANGE_DELAY = 0.1  # seconds a burst of changes from other machines is gathered before one reload
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
 
 
@@ -129,6 +131,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         engine_env: dict[str, str] | None = None,
         style_cache: Path | None = None,
         check_login: bool = True,
+        store_url: str | None = None,
     ) -> None:
         """``cwd`` is where new sessions start (default: the current directory);
         ``engine_env`` is added to every Claude Code CLI's environment;
@@ -138,6 +141,8 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         ``debounce`` and ``import_on_start`` exist for tests and benchmarks."""
         super().__init__()
         self.db_path = Path(db_path)
+        self.store_url = store_url  # a shared store on PostgreSQL (store/select.py); None: db_path
+        self._stop_watch: Callable[[], None] | None = None
         self.loaded = loaded
         self.settings = loaded.settings
         self.config_path = Path(config_path)
@@ -282,25 +287,82 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
 
     @work(group="startup", exit_on_error=False)
     async def _startup(self) -> None:
-        from .store import SqliteSessionStore, StoreError
+        from .store import StoreError
+        from .store.select import open_store
 
         self.login.after_first_frame()  # is Claude reachable? (login.py; its own worker)
         try:
-            self.store = await SqliteSessionStore.open(self.db_path, progress=self._upgrade_progress)
+            self.store = await open_store(self.store_location, progress=self._upgrade_progress)
         except (StoreError, OSError) as exc:
             self.store_error = str(exc)
             self.sidebar.set_status("no database")
             self._update_empty_state()
             self.notify(str(exc), title="database", severity="error", markup=False, timeout=30)
             self.live.start(None)
+            if self.store_url:
+                self._retry_store()  # a server may come back: the app picks it up
             return
         self.live.start(self.store)
+        await self._store_ready()
+
+    async def _store_ready(self) -> None:
+        """The store is open: list its sessions, resume, import."""
+        self._watch_store()
         await self._reload_sessions()
         if self.resume is not None:
             await self._open_session(self.resume, None, focus_prompt=True)
         if self.import_on_start:
             self.start_import()
         await asyncio.to_thread(warm_imports)
+
+    @work(group="store-retry", exclusive=True, exit_on_error=False)
+    async def _retry_store(self) -> None:
+        """Open the shared store again with growing pauses until the server
+        answers; then the app goes on as if it had answered at start (new
+        sessions from then on are saved; the local transcripts of any run
+        meanwhile are imported by the start-up import)."""
+        from .store import StoreError
+        from .store.select import open_store
+
+        for delay in STORE_RETRY_S:
+            self.sidebar.set_status(f"store unreachable: retrying in {delay:g} s")
+            await asyncio.sleep(delay)
+            try:
+                store = await open_store(self.store_location, progress=self._upgrade_progress)
+            except (StoreError, OSError) as exc:
+                self.store_error = str(exc)
+                continue
+            self.store, self.store_error = store, None
+            manager = self.live.workers.manager
+            if manager is not None:
+                manager.store = store
+            self.notify("The session store is reachable again.", title="database", markup=False)
+            await self._store_ready()
+            return
+        self.sidebar.set_status("no database")
+
+    @property
+    def store_location(self) -> Path | str:
+        """The store this app opens: the PostgreSQL URL if one is chosen, else the SQLite file."""
+        return self.store_url or self.db_path
+
+    def _watch_store(self) -> None:
+        """A shared store tells of sessions written by other machines: the
+        sidebar reloads (once per burst) without a restart."""
+        watch = getattr(self.store, "watch", None)
+        if watch is not None:
+            self._stop_watch = watch(self._store_changed_elsewhere, self._store_back)
+
+    def _store_back(self) -> None:
+        """The server is back after an outage: turns finished meanwhile are in
+        Claude Code's local transcripts; the import writes them now."""
+        if self.store is not None and not self.importing:
+            self.start_import()
+
+    def _store_changed_elsewhere(self) -> None:
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self.set_timer(STORE_CHANGE_DELAY, self._refresh_during_import)  # the same reload
 
     def _upgrade_progress(self, step: Any) -> None:
         """A long schema upgrade of the archive (once, after an update) shows where it is."""
@@ -483,7 +545,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         self.import_done = False
         self.sidebar.show_import(0, 1, "Looking for Claude Code sessions …")
         self._update_empty_state()
-        work = partial(run_import, self.db_path, self.claude_config_dir, self.post_message, self._stop_import)
+        work = partial(run_import, self.store_location, self.claude_config_dir, self.post_message, self._stop_import)
         self.run_worker(work, thread=True, group="import", exclusive=True, exit_on_error=False)
 
     @on(ImportProgressed)
@@ -1010,6 +1072,32 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
             )
 
     # -- unexpected errors -------------------------------------------------------------
+
+    def pick_local_folder(self, session_cwd: str, reason: str) -> None:
+        """A session from another machine has no folder here: say so and offer
+        to pick it; the choice becomes a ``[store] path_map`` entry (saved in
+        the config), and the next send resumes the session there."""
+        from .screens.directory import DirectoryScreen
+
+        self.notify(safe_line(reason), title="no folder for this session here", severity="warning", markup=False)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            self.settings.store.path_map[session_cwd] = str(path)
+            self.save_settings_soon()
+            self.notify(
+                f"{session_cwd} is {path} on this machine from now on ([store] path_map). Send the prompt again.",
+                title="folder mapped", markup=False,
+            )
+
+        self.push_screen(
+            DirectoryScreen(
+                self.cwd, title="This session's folder on this machine", subtitle=("it ran in: ", session_cwd),
+                hint="Enter: it is this folder here (saved as [store] path_map) · Escape: not now",
+            ),
+            chosen,
+        )
 
     def report_error(self, where: str, error: BaseException) -> None:
         """Something failed that should not have (it is in the log already): say

@@ -48,6 +48,7 @@ it incrementally, by the app at start-up or by `claude-tui import`.
 EPILOG = """\
 environment:
   CLAUDE_TUI_DB       database file (overridden by --db)
+  CLAUDE_TUI_STORE_URL  postgresql:// URL of a shared store (overridden by --store-url, --db)
   CLAUDE_TUI_CONFIG   config file (overridden by --config)
   CLAUDE_TUI_LOG      log file (default: claude-tui.log in the user state dir)
   CLAUDE_CONFIG_DIR   Claude Code's folder to import from (default ~/.claude)
@@ -72,6 +73,11 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument(
         "--db", metavar="PATH", default=default,
         help="database file (default: $CLAUDE_TUI_DB, else the user data dir)",
+    )
+    parser.add_argument(
+        "--store-url", metavar="URL", default=default,
+        help="a shared store on PostgreSQL, postgresql://user@host/db (default: $CLAUDE_TUI_STORE_URL,"
+        " else [store] url; none: the SQLite file)",
     )
     parser.add_argument(
         "--config", metavar="PATH", default=default,
@@ -141,6 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("claude_args", nargs=argparse.REMAINDER, metavar="ARGS")
 
+    p = add("store", "work on whole stores: `store copy --from A --to B` copies every session")
+    store_sub = p.add_subparsers(dest="store_command", metavar="ACTION", required=True)
+    c = store_sub.add_parser(
+        "copy", help="copy every session from one store to another (idempotent, resumable)",
+        description="Copy every session between stores: each side an SQLite file or a postgresql:// URL."
+        " Run it again to resume or to bring over what is new.",
+    )
+    c.add_argument("--from", dest="copy_from", metavar="URL_OR_PATH", required=True)
+    c.add_argument("--to", dest="copy_to", metavar="URL_OR_PATH", required=True)
+
     p = add("rename", "set a session's title")
     p.add_argument("id", metavar="ID", help="session id or a unique prefix (8+ characters)")
     p.add_argument("title", metavar="TITLE", help="the new title")
@@ -166,6 +182,12 @@ class Context:
     args: argparse.Namespace
     db_path: Path
     loaded: LoadedSettings
+    store_url: str | None = None
+
+    @property
+    def store_location(self) -> str | Path:
+        """The store to open: the PostgreSQL URL if one is chosen, else the SQLite file."""
+        return self.store_url or self.db_path
 
 
 def _load_config(flag: str | None) -> LoadedSettings:
@@ -186,10 +208,11 @@ def _load_config(flag: str | None) -> LoadedSettings:
 
 
 async def _open_store(ctx: Context) -> Any:
-    from .store import SqliteSessionStore, StoreError
+    from .store import StoreError
+    from .store.select import open_store
 
     try:
-        return await SqliteSessionStore.open(ctx.db_path, progress=_print_upgrade)
+        return await open_store(ctx.store_location, progress=_print_upgrade)
     except StoreError as exc:
         raise CliError(str(exc)) from None
 
@@ -415,6 +438,7 @@ def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
     config_file, _ = paths.config_path(ctx.args.config)
     app = ClaudeTUI(
         db_path=ctx.db_path,
+        store_url=ctx.store_url,
         loaded=ctx.loaded,
         config_path=config_file,
         claude_config_dir=paths.claude_config_dir(),
@@ -425,7 +449,18 @@ def run_tui(ctx: Context, resume: tuple[str, str] | None) -> int:
     return int(app.return_code or 0)
 
 
+async def cmd_store(ctx: Context) -> int:
+    from .cli_store import StoreCommandError, copy_command
+    from .store import StoreError
+
+    try:
+        return await copy_command(ctx.args.copy_from, ctx.args.copy_to)
+    except (StoreError, StoreCommandError) as exc:
+        raise CliError(str(exc)) from None
+
+
 COMMANDS: dict[str, Callable[[Context], Awaitable[int]]] = {
+    "store": cmd_store,
     "import": cmd_import,
     "ls": cmd_ls,
     "show": cmd_show,
@@ -453,6 +488,16 @@ def _claude(args: list[str]) -> int:
     return run_claude(session_cli(loaded.settings.claude.cli_path), args)
 
 
+def _store_url(args: argparse.Namespace, loaded: LoadedSettings) -> str | None:
+    """The PostgreSQL store chosen by flag, environment or config (None: SQLite)."""
+    from .store.select import StoreChoiceError, store_url
+
+    try:
+        return store_url(getattr(args, "store_url", None), getattr(args, "db", None), loaded.settings.store.url)
+    except StoreChoiceError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _fail(message: str, code: int) -> NoReturn:
     print(f"claude-tui: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -465,14 +510,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         loaded = _load_config(args.config)
-        ctx = Context(args, paths.db_path(args.db, loaded.settings.store.db), loaded)
+        ctx = Context(args, paths.db_path(args.db, loaded.settings.store.db), loaded, _store_url(args, loaded))
         command = args.command or "tui"
         if args.where:
             from .cli_claude import session_cli, where_lines
 
             config_file, _ = paths.config_path(args.config)
             cli = session_cli(loaded.settings.claude.cli_path)
-            print("\n".join(where_lines(cli=cli, db=ctx.db_path, config=config_file)))
+            from .store.select import describe
+
+            print("\n".join(where_lines(cli=cli, db=describe(ctx.store_location), config=config_file)))
             return EXIT_OK
         if command == "claude":
             return _claude(list(args.claude_args))

@@ -27,7 +27,7 @@ def session_cli(configured: str | None) -> Path | None:
     return bundled_cli_path()
 
 
-def where_lines(*, cli: Path | None, db: Path, config: Path) -> list[str]:
+def where_lines(*, cli: Path | None, db: Path | str, config: Path) -> list[str]:
     """One ``name: path`` line per place claude-tui uses."""
     return [
         f"claude CLI:        {cli if cli is not None else 'not found (set [claude] cli_path in the config)'}",

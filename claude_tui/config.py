@@ -72,6 +72,8 @@ class PanelSettings:
 @dataclass
 class StoreSettings:
     db: str | None = None  # database file; default: the user data dir
+    url: str | None = None  # postgresql://... : the shared store on a server (no password here: PGPASSWORD or ~/.pgpass)
+    path_map: dict[str, str] = field(default_factory=dict)  # another machine's folder -> this machine's (path_map.py)
 
 
 @dataclass
@@ -148,6 +150,11 @@ def settings_from_dict(data: dict[str, Any], source: str = "config") -> tuple[Se
             if key not in hints:
                 warnings.append(f"{source}: unknown key {name}.{key} ignored")
                 continue
+            if str(hints[key]).startswith("dict"):
+                if not isinstance(item, dict) or not all(isinstance(v, str) for v in item.values()):
+                    raise ConfigError(f'{source}: {name}.{key} maps folders to folders, e.g. "/home/a/src" = "/Users/a/src"')
+                setattr(section, key, dict(item))
+                continue
             setattr(section, key, _check_value(f"{source}: {name}.{key}", item, hints[key]))
     mode = settings.claude.permission_mode
     if mode not in PERMISSION_MODES:
@@ -192,9 +199,13 @@ def load_settings(path: Path, *, must_exist: bool = False) -> LoadedSettings:
     return LoadedSettings(settings, path, warnings)
 
 
-def _without_none(value: Any) -> Any:
+def _without_none(value: Any, depth: int = 0) -> Any:
     if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
+        # An empty table inside a section (``[store] path_map``) is its default: not written.
+        return {
+            k: _without_none(v, depth + 1) for k, v in value.items()
+            if v is not None and not (depth and isinstance(v, dict) and not v)
+        }
     return value
 
 
@@ -273,6 +284,9 @@ DEFAULT_CONFIG_TEXT = """\
 
 [store]
 # db = "~/.local/share/claude-tui/sessions.db"
+# url = "postgresql://alice@dbhost/claude_tui"   # a shared store on PostgreSQL (password: PGPASSWORD or ~/.pgpass)
+# [store.path_map]                    # sessions' folders on other machines -> the same projects here
+# "/home/alice/src" = "/Users/alice/src"
 
 [ui]
 # theme = "textual-dark"

@@ -47,7 +47,7 @@ class ImportFinished(Message):
 
 
 def run_import(
-    db_path: Path, claude_config_dir: Path, post: Callable[[Message], object], stop: threading.Event
+    db_path: Path | str, claude_config_dir: Path, post: Callable[[Message], object], stop: threading.Event
 ) -> None:
     """The import thread: every transcript under ``claude_config_dir`` into the
     store at ``db_path``, posting progress and, at the end, ``ImportFinished``
@@ -63,17 +63,17 @@ def run_import(
 
 
 async def _import(
-    db_path: Path, claude_config_dir: Path, post: Callable[[Message], object], stop: threading.Event
+    db_path: Path | str, claude_config_dir: Path, post: Callable[[Message], object], stop: threading.Event
 ) -> ImportReport:
-    from .store import SqliteSessionStore
     from .store.importer import import_transcripts
+    from .store.select import open_store
 
     def progress(update: ImportProgress) -> None:
         if stop.is_set():
             raise ImportCancelled()
         post(ImportProgressed(update))
 
-    store = await SqliteSessionStore.open(db_path)
+    store = await open_store(db_path)
     try:
         return await import_transcripts(store, claude_config_dir, progress=progress)
     finally:

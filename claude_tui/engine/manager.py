@@ -23,7 +23,7 @@ from . import processes
 from .budget import LiveBudget
 from .bus import EventBus, EventStream, Listener
 from .events import TurnCompleted
-from .options import ConnectionConfig, PermissionCallback, SessionSpec
+from .options import ConnectionConfig, PermissionCallback, SessionSpec, project_key_for
 from .state import Phase
 from .timeouts import INTERRUPT_GRACE_S, TimeoutPolicy
 from .worker import ClientFactory, SessionWorker, new_session_id
@@ -32,6 +32,17 @@ if TYPE_CHECKING:
     from ..store.sqlite import SqliteSessionStore
 
 log = logging.getLogger(__name__)
+
+
+class FolderMissing(LookupError):
+    """A session from another machine has no folder here: ``session_cwd`` is
+    where it ran, ``here`` where this machine would run it (the UI offers to
+    pick the right folder, which becomes a ``[store] path_map`` entry)."""
+
+    def __init__(self, session_cwd: str, here: str, message: str) -> None:
+        super().__init__(message)
+        self.session_cwd = session_cwd
+        self.here = here
 
 
 class SessionManager:
@@ -159,7 +170,30 @@ class SessionManager:
         where = row.cwd if row is not None and row.cwd else (os.fspath(cwd) if cwd is not None else None)
         if where is None:
             raise LookupError(f"session {session_id} is not in the store; give its working directory")
-        spec = SessionSpec(session_id, where, resume=True, project_key=row.project_key if row is not None else project_key)
+        local_key = None
+        if row is not None and row.cwd and self.settings.store.path_map:
+            from ..path_map import local_folder
+
+            here = local_folder(row.cwd, self.settings.store.path_map)
+            if here != row.cwd:
+                if not os.path.isdir(here):
+                    raise FolderMissing(
+                        row.cwd, here,
+                        f"this session's folder {row.cwd} is {here} here by [store] path_map, and that folder"
+                        " does not exist: create it or change the map",
+                    )
+                where, local_key = here, project_key_for(os.path.realpath(here))
+        if local_key is None and row is not None and row.cwd and getattr(self.store, "watch", None) is not None:
+            if not os.path.isdir(row.cwd):  # a shared store: a session from another machine
+                raise FolderMissing(
+                    row.cwd, row.cwd,
+                    f"this session ran in {row.cwd}, which is not a folder on this machine:"
+                    " pick the project's folder here ([store] path_map)",
+                )
+        spec = SessionSpec(
+            session_id, where, resume=True, project_key=row.project_key if row is not None else project_key,
+            local_key=local_key,
+        )
         return self._add(
             spec,
             connect=connect,

@@ -72,6 +72,7 @@ class SessionSpec:
     cwd: str
     resume: bool = False
     project_key: str | None = None  # computed from cwd when None
+    local_key: str | None = None  # Claude Code's folder name for cwd when it differs from the stored key (path_map)
 
 
 @dataclass

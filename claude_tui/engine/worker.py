@@ -191,7 +191,7 @@ class SessionWorker(ConnectionMixin, TurnMixin, SwitchesMixin, InspectionMixin, 
             from ..paths import claude_config_dir
 
             base = Path(env_dir).expanduser() if env_dir else claude_config_dir()
-        return base / "projects" / self.project_key / f"{self.session_id}.jsonl"
+        return base / "projects" / (self.spec.local_key or self.project_key) / f"{self.session_id}.jsonl"
 
     @property
     def pid(self) -> int | None:

@@ -116,6 +116,11 @@ class LiveHost(Protocol):
         """Open a modal (the permission question); ``callback`` gets its answer."""
         ...
 
+    def pick_local_folder(self, session_cwd: str, reason: str) -> None:
+        """A session from another machine has no folder here: say ``reason``
+        and offer to pick the folder that ``session_cwd`` is on this machine."""
+        ...
+
     def report_error(self, where: str, error: BaseException) -> None:
         """Something failed unexpectedly in ``where`` (logged already): tell the user once,
         naming the log file."""

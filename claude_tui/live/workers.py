@@ -114,6 +114,11 @@ class Workers:
             else:
                 worker = await manager.open_session(live.view.key[1], project_key=live.view.key[0], cwd=live.cwd, connect=False)
         except Exception as exc:  # noqa: BLE001 - e.g. no recorded cwd; the user sees why
+            from ..engine.manager import FolderMissing
+
+            if isinstance(exc, FolderMissing):
+                self.host.pick_local_folder(exc.session_cwd, str(exc))
+                return None
             self.host.notify(safe_line(str(exc)), title="cannot start the session", severity="error", markup=False)
             return None
         live.worker = worker

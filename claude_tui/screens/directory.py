@@ -41,17 +41,30 @@ def resolve_directory(text: str, base: Path) -> tuple[Path | None, str]:
 class DirectoryScreen(ModalScreen[Path | None]):
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel", show=False)]
 
-    def __init__(self, current: Path) -> None:
+    def __init__(
+        self,
+        current: Path,
+        *,
+        title: str = "Directory for the new session",
+        subtitle: tuple[str, str] | None = None,
+        hint: str = "Enter changes it · Escape keeps it · ~ and relative paths work",
+    ) -> None:
+        """``subtitle`` is (label, path) under the title (default: ("now: ", ``current``))."""
         super().__init__()
         self.current = current
+        self.title_text = title
+        self.subtitle = subtitle or ("now: ", str(current))
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="directory-box", classes="small-modal"):
-            yield Static(Content.assemble(("Directory for the new session", "bold")), classes="modal-title")
-            yield Static(Content.assemble(("now: ", "dim"), literal_line(str(self.current))), classes="modal-subtitle")
+            yield Static(Content.assemble((self.title_text, "bold")), classes="modal-title")
+            yield Static(
+                Content.assemble((self.subtitle[0], "dim"), literal_line(self.subtitle[1])), classes="modal-subtitle"
+            )
             yield Input(value=str(self.current), id="directory-input")
             yield Static("", id="directory-error")
-            yield Static("Enter changes it · Escape keeps it · ~ and relative paths work", classes="modal-hint")
+            yield Static(Content(self.hint), classes="modal-hint")  # literal: "[store]" is not markup
 
     @on(Input.Submitted, "#directory-input")
     def _submitted(self, event: Input.Submitted) -> None:

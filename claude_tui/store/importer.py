@@ -298,6 +298,29 @@ def _segments(jobs: list[Job], pooled: bool) -> list[tuple[bool, list[Job]]]:
     return runs
 
 
+async def _into_stored_projects(store: SqliteSessionStore, transcripts: list[Transcript]) -> list[Transcript]:
+    """A session the store holds under another project key (started on another
+    machine in another folder, resumed here through ``[store] path_map``) is
+    imported into that one: one session, not two. A session id is a UUID, so
+    the same id under one other project is the same session."""
+    ids = sorted({t.key["session_id"] for t in transcripts})
+    homes: dict[str, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for sid, pk in await store._rows(  # noqa: SLF001 - the store's own reader, from a store module
+            f"SELECT session_id, project_key FROM transcripts WHERE subpath = '' AND session_id IN ({marks})", chunk
+        ):
+            homes.setdefault(sid, set()).add(pk)
+    moved = []
+    for t in transcripts:
+        stored = homes.get(t.key["session_id"])
+        if stored and t.key["project_key"] not in stored and len(stored) == 1:
+            t = Transcript(t.path, {**t.key, "project_key": next(iter(stored))}, t.stat)
+        moved.append(t)
+    return moved
+
+
 async def _import_paths(
     store: SqliteSessionStore,
     projects: Path,
@@ -313,6 +336,7 @@ async def _import_paths(
             report.errors.append(f"{path}: not a Claude Code transcript path; skipped")
         else:
             transcripts.append(Transcript(path, key, st))
+    transcripts = await _into_stored_projects(store, transcripts)
     tombstoned = await store.tombstoned({t.key["session_id"] for t in transcripts})
     planned = await asyncio.to_thread(plan, transcripts, states, tombstoned)
     total = len(transcripts)

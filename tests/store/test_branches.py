@@ -57,11 +57,13 @@ def write(path: Path, entries: list[dict], mode: str = "w") -> None:
 
 
 @pytest.mark.parametrize("grown", [False, True], ids=["whole file", "as it grows"])
-async def test_the_archive_shows_and_counts_the_retried_prompt_once(tmp_path: Path, grown: bool) -> None:
+async def test_the_archive_shows_and_counts_the_retried_prompt_once(tmp_path: Path, grown: bool, store_location) -> None:
+    from claude_tui.store.select import open_store
+
     home = tmp_path / "claude"
     path = home / "projects" / "-w" / f"{SID}.jsonl"
     path.parent.mkdir(parents=True)
-    async with await SqliteSessionStore.open(tmp_path / "s.db") as store:
+    async with await open_store(store_location()) as store:  # on SQLite and on PostgreSQL
         if grown:
             write(path, FIRST + DEAD)
             await import_transcripts(store, home)

@@ -8,15 +8,18 @@ from claude_tui.store import SqliteSessionStore, migrations
 from claude_tui.store.context_marks import mark_sent, sent_marks
 
 
-async def test_marks_round_trip_and_survive_a_reopen(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    store = await SqliteSessionStore.open(db)
-    assert await migrations.current_version(store._conn) == migrations.latest_version() >= 5
+async def test_marks_round_trip_and_survive_a_reopen(store_location) -> None:
+    from claude_tui.store.select import open_store
+
+    db = store_location()
+    store = await open_store(db)
+    if isinstance(db, Path):
+        assert await migrations.current_version(store._conn) == migrations.latest_version() >= 5
     assert await sent_marks(store, "p", "s") == {}
     await mark_sent(store, "p", "s", {"/a/x.py": "d1", "/a/y.py": "d2"})
     await mark_sent(store, "p", "s", {"/a/x.py": "d3"})
     await store.close()
-    store = await SqliteSessionStore.open(db)
+    store = await open_store(db)
     assert await sent_marks(store, "p", "s") == {"/a/x.py": "d3", "/a/y.py": "d2"}
     assert await sent_marks(store, "p", "other") == {}
     await store.close()

@@ -16,9 +16,8 @@ from .test_importer import line, transcript
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    async with await SqliteSessionStore.open(tmp_path / "s.db") as s:
-        yield s
+async def store(any_store):  # each test on SQLite and on PostgreSQL
+    yield any_store
 
 
 def sid(n: int) -> str:

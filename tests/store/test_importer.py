@@ -23,9 +23,8 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    async with await SqliteSessionStore.open(tmp_path / "s.db") as s:
-        yield s
+async def store(any_store):  # each test on SQLite and on PostgreSQL
+    yield any_store
 
 
 def line(uuid: str | None, text: str, kind: str = "user") -> str:

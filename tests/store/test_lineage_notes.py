@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -27,8 +28,11 @@ def three_turns(n: int = 1) -> Transcript:
     return t
 
 
-async def stored(tmp_path: Path, *transcripts: Transcript) -> SqliteSessionStore:
-    store = await SqliteSessionStore.open(tmp_path / "s.db")
+async def stored(location: Any, *transcripts: Transcript) -> SqliteSessionStore:
+    """A store (SQLite or PostgreSQL: ``store_location``) holding ``transcripts``."""
+    from claude_tui.store.select import open_store
+
+    store = await open_store(location())
     for t in transcripts:
         await store.append({"project_key": project_key(t.cwd), "session_id": t.session_id}, t.entries)  # type: ignore[typeddict-item]
     return store
@@ -59,9 +63,9 @@ async def test_upgrade_from_schema_5_adds_lineage_and_note_and_keeps_rows(tmp_pa
         assert (row.parent_session_id, row.fork_message, row.note, row.is_fork) == (sid(8), 3, "ask Bob", True)
 
 
-async def test_fork_whole_session_new_id_same_history_lineage(tmp_path: Path) -> None:
+async def test_fork_whole_session_new_id_same_history_lineage(tmp_path: Path, store_location: Any) -> None:
     t = three_turns()
-    store = await stored(tmp_path, t)
+    store = await stored(store_location, t)
     try:
         pk = project_key(SHOP)
         fork_id, number = await fork_in_store(store, pk, t.session_id, title="Fruit (fork)")
@@ -82,9 +86,9 @@ async def test_fork_whole_session_new_id_same_history_lineage(tmp_path: Path) ->
         await store.close()
 
 
-async def test_fork_from_message_holds_history_up_to_its_reply(tmp_path: Path) -> None:
+async def test_fork_from_message_holds_history_up_to_its_reply(tmp_path: Path, store_location: Any) -> None:
     t = three_turns()
-    store = await stored(tmp_path, t)
+    store = await stored(store_location, t)
     try:
         pk = project_key(SHOP)
         fork_id, number = await fork_in_store(store, pk, t.session_id, title="x (fork)", message=2)
@@ -109,8 +113,8 @@ def test_user_messages_and_cut_points() -> None:
         cut_after_reply(t.entries, 4)
 
 
-async def test_fork_of_a_session_with_no_history_says_so(tmp_path: Path) -> None:
-    store = await stored(tmp_path)
+async def test_fork_of_a_session_with_no_history_says_so(tmp_path: Path, store_location: Any) -> None:
+    store = await stored(store_location)
     try:
         with pytest.raises(ForkError, match="no stored history"):
             await fork_in_store(store, "-p", sid(5), title="t")
@@ -118,9 +122,9 @@ async def test_fork_of_a_session_with_no_history_says_so(tmp_path: Path) -> None
         await store.close()
 
 
-async def test_note_is_found_by_the_filter_search(tmp_path: Path) -> None:
+async def test_note_is_found_by_the_filter_search(tmp_path: Path, store_location: Any) -> None:
     t, other = three_turns(1), three_turns(2)
-    store = await stored(tmp_path, t, other)
+    store = await stored(store_location, t, other)
     try:
         pk = project_key(SHOP)
         assert await store.sessions(search="zebra") == []

@@ -12,22 +12,22 @@ from claude_tui.store.metadata import SessionRow, iso_utc, session_order
 from claude_tui.timestamps import parse_iso
 
 
-async def test_python_order_is_the_stores_sql_order_with_ties(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    await (await SqliteSessionStore.open(db)).close()
+async def test_python_order_is_the_stores_sql_order_with_ties(store_location) -> None:
+    from claude_tui.store.select import open_store
+
+    db = store_location()
     stamps = ["2026-03-10T12:00:00.000Z", "2026-03-10T12:00:00.000Z", "2026-03-09T08:00:00.000Z", "", None]
     rows = [
         (f"-p{n % 2}", f"{n % 7:02d}-session-{n}", stamps[n % len(stamps)], int(n % 3 == 0))
         for n in range(40)  # ties on pinned and on updated_at; empty and NULL stamps
     ]
     random.Random(3).shuffle(rows)
-    with sqlite3.connect(db) as conn:
-        conn.executemany(
+    async with await open_store(db) as store:
+        await store._write(lambda: store._conn.executemany(
             "INSERT INTO sessions (project_key, session_id, updated_at, pinned, title, message_count)"
             " VALUES (?, ?, ?, ?, 't', 1)",
             rows,
-        )
-    async with await SqliteSessionStore.open(db) as store:
+        ))
         listed = await store.sessions()
     assert len(listed) == 40
     mine = sorted(listed, key=session_order)

@@ -1,4 +1,5 @@
-"""Moving a project's sessions to a new folder in the store (store/relocate.py)."""
+"""Moving a project's sessions to a new folder in the store (store/relocate.py),
+on SQLite and on PostgreSQL (``store_location``)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ def _entries(sid: str, cwd: str) -> list[dict[str, Any]]:
     ]
 
 
-async def _stored(tmp_path: Path) -> SqliteSessionStore:
-    store = await SqliteSessionStore.open(tmp_path / "s.db")
+async def _stored(location: Any) -> SqliteSessionStore:
+    from claude_tui.store.select import open_store
+
+    store = await open_store(location())
     for sid in ("s1", "s2"):
         key = {"project_key": "-old", "session_id": sid}
         await store.append(key, _entries(sid, "/old"))  # type: ignore[arg-type]
@@ -35,8 +38,8 @@ async def _stored(tmp_path: Path) -> SqliteSessionStore:
     return store
 
 
-async def test_move_rekeys_every_table_and_keeps_the_rest(tmp_path: Path) -> None:
-    store = await _stored(tmp_path)
+async def test_move_rekeys_every_table_and_keeps_the_rest(tmp_path: Path, store_location: Any) -> None:
+    store = await _stored(store_location)
     try:
         report = await move_project(store, "-old", "-new", "/new")
         assert report.moved == ["s1", "s2"] and report.skipped == []
@@ -63,8 +66,8 @@ async def test_move_rekeys_every_table_and_keeps_the_rest(tmp_path: Path) -> Non
         await store.close()
 
 
-async def test_a_wrong_move_is_undone_by_moving_again(tmp_path: Path) -> None:
-    store = await _stored(tmp_path)
+async def test_a_wrong_move_is_undone_by_moving_again(tmp_path: Path, store_location: Any) -> None:
+    store = await _stored(store_location)
     try:
         await move_project(store, "-old", "-wrong", "/wrong")
         await store.append({"project_key": "-wrong", "session_id": "s1"}, [  # type: ignore[arg-type]
@@ -83,8 +86,8 @@ async def test_a_wrong_move_is_undone_by_moving_again(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_a_session_already_under_the_new_key_is_left_and_reported(tmp_path: Path) -> None:
-    store = await _stored(tmp_path)
+async def test_a_session_already_under_the_new_key_is_left_and_reported(tmp_path: Path, store_location: Any) -> None:
+    store = await _stored(store_location)
     try:
         await store.append({"project_key": "-new", "session_id": "s2"}, _entries("s2", "/new"))  # type: ignore[arg-type]
         report = await move_project(store, "-old", "-new", "/new")

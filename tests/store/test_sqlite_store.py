@@ -1,4 +1,6 @@
-"""SqliteSessionStore: the SDK's SessionStore contract and the app's own data."""
+"""The store: the SDK's SessionStore contract and the app's own data, on
+SQLite and PostgreSQL (``store`` is ``any_store``: each test runs on both),
+and the SQLite file's own rules."""
 
 from __future__ import annotations
 
@@ -47,16 +49,17 @@ def assistant(uuid: str, text: str, mid: str, ts: str = "2026-01-02T03:04:06.000
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    async with await SqliteSessionStore.open(tmp_path / "s.db") as s:
-        yield s
+async def store(any_store):
+    yield any_store
 
 
-async def test_conformance_with_every_optional_method(tmp_path: Path) -> None:
+async def test_conformance_with_every_optional_method(store_location) -> None:
+    from claude_tui.store.select import open_store
+
     opened: list[SqliteSessionStore] = []
 
     async def make() -> SqliteSessionStore:
-        s = await SqliteSessionStore.open(tmp_path / f"c{len(opened)}.db")
+        s = await open_store(store_location())
         opened.append(s)
         return s
 
@@ -282,7 +285,8 @@ async def test_upgrade_from_second_schema_version_backfills_the_transcript_map(t
         assert [r.session_id for r in await s.sessions(search="walrus")] == ["s2"]
 
 
-async def test_transcript_map_follows_the_full_text_index(store: SqliteSessionStore) -> None:
+async def test_transcript_map_follows_the_full_text_index(sqlite_store: SqliteSessionStore) -> None:
+    store = sqlite_store
     other = {**KEY, "session_id": "99999999-2222-3333-4444-555555555555"}
     tool = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "noise"}]}
     await store.append(KEY, [user("u1", "one"), user("t1", "", message=tool), assistant("a1", "two", "m1")])
@@ -305,7 +309,8 @@ async def test_transcript_map_follows_the_full_text_index(store: SqliteSessionSt
     assert await pairs() == ([], [])
 
 
-async def test_session_filter_reads_fts_rowids_and_the_narrow_map(store: SqliteSessionStore) -> None:
+async def test_session_filter_reads_fts_rowids_and_the_narrow_map(sqlite_store: SqliteSessionStore) -> None:
+    store = sqlite_store
     # The word is in a later message, not the title: the full-text part decides.
     await store.append(KEY, [user("u1", "plain start"), assistant("a1", "a reply about oboes", "m1")])
     statements: list[str] = []
@@ -345,7 +350,8 @@ OLD_FILTER = (  # the filter before schema 3, as the reference for results and o
 )
 
 
-async def test_session_filter_results_and_order_match_the_old_query(store: SqliteSessionStore) -> None:
+async def test_session_filter_results_and_order_match_the_old_query(sqlite_store: SqliteSessionStore) -> None:
+    store = sqlite_store
     words = ["alpha", "beta", "gamma", "delta"]
     for n in range(12):
         key = {"project_key": f"-p{n % 3}", "session_id": f"{n:08d}-0000-0000-0000-000000000000"}
