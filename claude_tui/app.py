@@ -985,7 +985,8 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        self.push_screen(HelpScreen(list(self.key_rows()), enter_sends=self.sending_enabled))
+        commands = [(c.title, c.help) for c in self.get_system_commands(self._main)]
+        self.push_screen(HelpScreen(list(self.key_rows()), commands=commands, enter_sends=self.sending_enabled))
 
     def key_rows(self) -> Iterable[tuple[str, str, str]]:
         """(keys as shown, description, binding id) for every documented binding (keys.py)."""

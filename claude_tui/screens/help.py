@@ -1,4 +1,6 @@
-"""F1: every key with its binding id (the name to use in ``[keymap]``) and the marker legend.
+"""F1: every key with its binding id (the name to use in ``[keymap]``), the marker
+legend, and the command palette's commands (the ones that apply now), so an
+action without a key is found here too.
 
 Keys are read from the live bindings after the user's keymap was applied, so
 the screen never shows a default that was remapped.
@@ -57,6 +59,16 @@ def _stacked_key_table(rows: list[tuple[str, str, str]], key_width: int) -> Cont
     return Content("\n").join(lines)
 
 
+def command_table(commands: Iterable[tuple[str, str]]) -> Content:
+    """The palette's commands, ``(name, what it does)``, one a line."""
+    rows = list(commands)
+    width = max((len(name) for name, _ in rows), default=4) + 2
+    lines = [Content.assemble(("Palette commands", "bold"), ("  (ctrl+p, then type a few letters; those that apply now)", "dim"))]
+    for name, help_text in rows:
+        lines.append(Content.assemble((safe_line(name).ljust(width), "bold"), (safe_line(help_text), "dim")))
+    return Content("\n").join(lines)
+
+
 def marker_legend() -> Content:
     lines = [Content.assemble(("Sidebar markers", "bold"))]
     for marker in Marker:
@@ -71,9 +83,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,f1,q", "dismiss", "Close", show=False),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]], *, enter_sends: bool = False) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str]], *, commands: list[tuple[str, str]] | None = None, enter_sends: bool = False
+    ) -> None:
         super().__init__()
         self.rows = rows
+        self.commands = commands or []
         self.enter_sends = enter_sends
 
     def compose(self) -> ComposeResult:
@@ -84,6 +99,8 @@ class HelpScreen(ModalScreen[None]):
             width = min(self.app.size.width, HELP_BOX_WIDTH) - 7
             yield Static(key_table(self.rows, max(20, width)), id="help-keys")
             yield Static(marker_legend(), id="help-markers")
+            if self.commands:
+                yield Static(command_table(self.commands), id="help-commands")
             yield Static(
                 Content(
                     "Remap keys in the config file's [keymap] table, e.g.\n"

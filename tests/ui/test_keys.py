@@ -210,3 +210,14 @@ def test_alt_digit_as_a_terminal_sends_it_is_the_session_key(tmp_path: Path) -> 
     keys = [*parser.feed("\x1b2"), *parser.feed("")]  # "" ends the input: no wait for more
     assert [k.key for k in keys] == ["alt+2"]
     assert [k.key for k in [*XTermParser().feed("¡x")]] == ["inverted_exclamation_mark", "x"]  # typed as text
+
+
+async def test_help_lists_the_palette_commands_too(tmp_path: Path) -> None:
+    """Actions without a key ("Move project", "Session note", "Settings" ...) are on the help screen."""
+    async with browsing(tmp_path) as (app, pilot):
+        await open_and_settle(pilot, turn_transcript().key)  # a stored session: its commands apply
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+        text = str(app.screen.query_one("#help-commands").render())
+        for name in ("Settings", "Move project", "Session note", "Export session", "Fork session", "Next needing attention", "Toggle panels"):
+            assert name in text, name
