@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .codec import CodecError, uuid_text
-from .metadata import DISPLAY_TITLE_SQL, SessionRow
+from .metadata import SessionRow
 from .search import fts_query, snippet
 
 if TYPE_CHECKING:
@@ -60,10 +60,6 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class AppData:
     """Queries and writes of the app's own session data (see the module docstring)."""
 
@@ -104,6 +100,27 @@ class AppData:
         rows = await self._session_query(SessionRow.JSON_SQL, search, cwd, limit, False)
         return [r[0] for r in rows]
 
+    async def sessions_json_text(
+        self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> str:
+        """The whole ``ls --json`` array as one text: ``[]``, or the
+        ``sessions_json`` objects one a line between ``[`` and ``]``.
+
+        Without a search SQLite joins the objects too (``group_concat`` over
+        the list in index order): at 100,000 sessions, 100,000 Python strings
+        and their join cost a third of the command.
+        """
+        if search is not None:
+            objects = await self.sessions_json(search=search, cwd=cwd, limit=limit)
+            return "[\n" + ",\n".join(objects) + "\n]" if objects else "[]"
+        from .listing import base_query
+
+        # A subquery with ORDER BY and LIMIT is never flattened into the
+        # aggregate: group_concat sees its rows in list order.
+        inner, params = base_query(cwd, False, None).sql(f"{SessionRow.JSON_SQL} AS o", limit=-1 if limit is None else limit)
+        rows = await self._rows(f"SELECT '[' || char(10) || group_concat(o, ',' || char(10)) || char(10) || ']' FROM ({inner})", params)
+        return rows[0][0] if rows and rows[0][0] is not None else "[]"
+
     async def _session_query(
         self,
         select: str,
@@ -113,42 +130,12 @@ class AppData:
         include_empty: bool,
         archived: bool | None = None,
     ) -> list[tuple[Any, ...]]:
-        where = ["1=1"] if include_empty else ["s.message_count > 0"]
-        params: list[Any] = []
-        if archived is not None:
-            where.append("s.archived = 1" if archived else "s.archived = 0")
-        if cwd is not None:
-            where.append("s.cwd = ?")
-            params.append(cwd)
+        from .listing import base_query, search_rows
+
+        base = base_query(cwd, include_empty, archived)
         if search is not None:
-            words = search.split()
-            match = fts_query(search)
-            if not match:
-                return []
-            title_like = " AND ".join(f"{DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\'" for _ in words)
-            # The MATCH is a non-correlated IN: SQLite runs it once into a
-            # temporary index. (A correlated EXISTS re-ran it per session:
-            # tens of seconds for a word found in thousands of sessions.)
-            # It reads only matching rowids from the FTS index and maps them
-            # through the narrow message_transcripts table: reading
-            # message_fts.transcript_id would load each hit's content row,
-            # message text and all (slow with a cold page cache).
-            where.append(
-                f"(({title_like}) OR (SELECT t.id FROM transcripts t"
-                " WHERE t.project_key = s.project_key AND t.session_id = s.session_id"
-                " AND t.subpath = '') IN (SELECT m.transcript_id FROM message_fts f"
-                " JOIN message_transcripts m ON m.entry_id = f.rowid"
-                " WHERE f.message_fts MATCH ?))"
-            )
-            params.extend(f"%{_like_escape(w)}%" for w in words)
-            params.append(match)
-        sql = (
-            f"SELECT {select} FROM sessions s WHERE {' AND '.join(where)}"
-            " ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
-        )
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            return await search_rows(self._rows, base, select, search, limit)
+        sql, params = base.sql(select, limit=limit)
         return await self._rows(sql, params)
 
     async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:
