@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from .widgets.session_rows import SessionKey
 
 MESSAGE_HITS = 50  # full-text hits asked for per filter
+FILTER_LIMIT = 200
+"""Sessions a filter lists: the first matches in list order. At 100,000
+sessions a word in every title made 100,000 rows per keystroke (a second);
+the status says when there are more ("200+ sessions")."""
 
 
 def count_status(count: int, *, importing: bool, archived: bool = False) -> str:
@@ -51,10 +55,14 @@ class FilterResult:
     sessions: list[SessionRow]
     hits: dict[SessionKey, list[SearchHit]]
     hit_count: int
+    more: bool = False
+    """More sessions match than are listed (the first ``FILTER_LIMIT``)."""
 
     @property
     def status(self) -> str:
         status = plural(len(self.sessions), "session")
+        if self.more:
+            status = f"{len(self.sessions):,}+ sessions"  # the first ones; typing more narrows
         if self.hit_count:
             more = "+" if self.hit_count >= MESSAGE_HITS else ""
             status += f", {self.hit_count}{more} {plural_word(self.hit_count, 'text hit')}"
@@ -112,17 +120,20 @@ class SessionIndex:
             tagged = {r.key for r in self.rows if set(tags) <= set((r.tag or "").split())}
             if not words:
                 return FilterResult(text, [r for r in self.rows if r.key in tagged], {}, 0)
-            found = await self._search(store, words)
+            found = await self._search(store, words, limit=None)  # (tagged ones may be past the first page)
             kept = {k: v for k, v in found.hits.items() if k in tagged}
             return FilterResult(
                 text, [r for r in found.sessions if r.key in tagged], kept, sum(len(v) for v in kept.values())
             )
-        return await self._search(store, text)
+        return await self._search(store, text, FILTER_LIMIT)
 
-    async def _search(self, store: SqliteSessionStore, text: str) -> FilterResult:
+    async def _search(self, store: SqliteSessionStore, text: str, limit: int | None) -> FilterResult:
         from .store.metadata import session_order
 
-        sessions = await store.sessions(search=text, archived=self.archived)
+        sessions = await store.sessions(search=text, archived=self.archived, limit=None if limit is None else limit + 1)
+        more = limit is not None and len(sessions) > limit
+        if more:
+            del sessions[limit:]
         found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
         hits: dict[SessionKey, list[SearchHit]] = {}
         for hit in found:
@@ -135,4 +146,10 @@ class SessionIndex:
                     sessions.append(row)
                     listed.add(key)
         sessions.sort(key=session_order)
-        return FilterResult(text, sessions, hits, len(found))
+        if more:
+            # The first ``limit`` of (matches ∪ sessions of message hits)
+            # are among these: the list is the whole result's first page.
+            del sessions[limit:]
+            listed = {s.key for s in sessions}
+            hits = {k: v for k, v in hits.items() if k in listed}
+        return FilterResult(text, sessions, hits, len(found), more)
