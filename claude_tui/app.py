@@ -94,6 +94,9 @@ __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from he
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
+FIRST_PAGE_WAIT = 0.25
+"""Seconds the first frame waits at most for its page of sessions (read in a
+thread since the app was made: milliseconds, done long before, at any size)."""
 
 
 class ClaudeTUI(SessionActionsMixin, App[None]):
@@ -145,6 +148,9 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         self.store: SqliteSessionStore | None = None
         self.store_error: str | None = None
         self.index = SessionIndex()
+        from .store.first_page import FirstPage
+
+        self._first_page: FirstPage | None = FirstPage(self.db_path)  # read while the screen is built
         self._listing_all = True  # the sidebar shows every session, not a filter's results
         self.importing = False
         self.import_done = False
@@ -246,11 +252,23 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             pane.prompt.focus()
         else:
             self.session_list.focus()
+        self._show_first_page()
         self._update_empty_state()
         # The store's thread would compete with the first frame for the GIL:
         # it starts once that frame is on screen.
         self.call_after_refresh(self._first_frame_painted)
         self.call_after_refresh(self._startup)
+
+    def _show_first_page(self) -> None:
+        """The newest sessions in the first frame (store/first_page.py); the
+        whole list replaces them once the store is open (``_reload_sessions``)."""
+        page = self._first_page.result(FIRST_PAGE_WAIT) if self._first_page is not None else None
+        self._first_page = None
+        if page is None or not page.rows or self.index.loaded:
+            return
+        self.index.rows = list(page.rows)
+        self.index.by_key = {row.key: row for row in page.rows}
+        self.sidebar.show_rows(build_rows(page.rows), count_status(page.count, importing=False))
 
     def _first_frame_painted(self) -> None:
         """The collector comes back on; the styles parsed for this frame are

@@ -1,0 +1,73 @@
+"""The newest sessions in the first frame (store/first_page.py), before the store opens."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from claude_tui.store import SqliteSessionStore
+from claude_tui.store import first_page
+from claude_tui.store import migrations
+from claude_tui.widgets.session_list import SessionItem
+from tests.ui.fixtures import browse_transcripts, build_store, make_app, wait_until
+
+
+async def test_the_first_frame_lists_the_newest_sessions_before_the_store_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    async with await SqliteSessionStore.open(tmp_path / "sessions.db") as store:
+        newest = await store.sessions(archived=False)
+    opened = asyncio.Event()
+
+    async def never(cls, *args, **kwargs):  # the store's open, held back: only the first page can list
+        opened.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(SqliteSessionStore, "open", classmethod(never))
+    app = make_app(tmp_path)
+    first_frame: dict[str, object] = {}
+    painted = app._first_frame_painted
+
+    def record() -> None:
+        first_frame["titles"] = [r.session.display_title for r in app.session_list.rows if isinstance(r, SessionItem)]
+        first_frame["status"] = str(app.sidebar.query_one("#sidebar-status").render())
+        painted()
+
+    app._first_frame_painted = record
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: first_frame and opened.is_set(), what="first frame")
+        assert sorted(first_frame["titles"]) == sorted(r.display_title for r in newest)
+        assert first_frame["status"] == f"{len(newest)} sessions"
+        assert not app.sessions_loaded  # the whole list still comes from the store
+
+
+async def test_a_page_is_one_page_in_list_order(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    async with await SqliteSessionStore.open(tmp_path / "sessions.db") as store:
+        rows = await store.sessions(archived=False)
+    page = first_page.read_first_page(tmp_path / "sessions.db", limit=3)
+    assert page is not None and page.rows == rows[:3] and page.count == len(rows)
+
+
+async def test_no_page_from_a_missing_store_or_another_schema(tmp_path: Path) -> None:
+    assert first_page.read_first_page(tmp_path / "none.db") is None
+    assert not (tmp_path / "none.db").exists()  # never created by a read
+    old = tmp_path / "old.db"
+    import aiosqlite
+
+    async with aiosqlite.connect(old) as conn:
+        await migrations.upgrade(conn, target=5)
+    assert first_page.read_first_page(old) is None  # the store's open upgrades it, with progress
+    with sqlite3.connect(tmp_path / "junk.db") as conn:
+        conn.execute("CREATE TABLE t (x)")
+    assert first_page.read_first_page(tmp_path / "junk.db") is None
+    (tmp_path / "text.db").write_text("not a database")
+    assert first_page.read_first_page(tmp_path / "text.db") is None
+
+
+def test_the_schema_version_read_from_file_names_is_the_migrations_own() -> None:
+    assert first_page.schema_version() == migrations.latest_version()
