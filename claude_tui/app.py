@@ -94,6 +94,7 @@ __all__ = ["ClaudeTUI", "OpenView"]  # OpenView lives in views; imported from he
 
 TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its newest messages)
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
+BIG_LIST = 5_000  # sessions above which the sidebar's rows are built in a thread
 FIRST_PAGE_WAIT = 0.25
 """Seconds the first frame waits at most for its page of sessions (read in a
 thread since the app was made: milliseconds, done long before, at any size)."""
@@ -364,6 +365,18 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
                 self.views.retitle(view, row.display_title)
         if self.filter_text:
             await self._apply_filter(self.filter_text)
+        elif len(self.index.rows) > BIG_LIST:
+            # The sidebar's rows for a large archive (a quarter of a second at
+            # 100,000) are made in a thread: typing goes on meanwhile.
+            rows = list(self.index.rows)
+            built = await asyncio.to_thread(build_rows, rows)
+            if self.filter_text:
+                pass  # a filter typed meanwhile shows its own rows
+            elif self.index.rows == rows:
+                self.sidebar.show_rows(built, self._count_status())
+                self._listing_all = True
+            else:  # a row changed meanwhile
+                self._show_all()
         else:
             self._show_all()
         self._update_empty_state()

@@ -71,3 +71,29 @@ async def test_no_page_from_a_missing_store_or_another_schema(tmp_path: Path) ->
 
 def test_the_schema_version_read_from_file_names_is_the_migrations_own() -> None:
     assert first_page.schema_version() == migrations.latest_version()
+
+
+async def test_a_large_list_is_built_in_a_thread_and_shown_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claude_tui.app as app_module
+    import claude_tui.store.app_data as app_data
+
+    monkeypatch.setattr(app_module, "BIG_LIST", 0)
+    monkeypatch.setattr(app_data, "ROWS_PER_STEP", 2)  # the conversion yields between steps
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_until(pilot, lambda: app.sessions_loaded and app.session_list.session_count == len(app.all_sessions()), what="list")
+        assert [r.session.key for r in app.session_list.rows if isinstance(r, SessionItem)]
+        assert len(app.all_sessions()) == 10
+
+
+async def test_rows_share_the_texts_many_rows_hold(tmp_path: Path) -> None:
+    await build_store(tmp_path / "sessions.db", browse_transcripts())
+    async with await SqliteSessionStore.open(tmp_path / "sessions.db") as store:
+        rows = await store.sessions(archived=None)
+    by_cwd: dict[str, object] = {}
+    for row in rows:
+        assert by_cwd.setdefault(row.cwd, row.cwd) is row.cwd  # one object per folder
+        if row.display_title == row.title:
+            assert row.display_title is row.title
+    assert not hasattr(rows[0], "__dict__")  # slots
