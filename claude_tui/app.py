@@ -370,6 +370,8 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             # 100,000) are made in a thread: typing goes on meanwhile.
             rows = list(self.index.rows)
             built = await asyncio.to_thread(build_rows, rows)
+            if self.live.shut_down or not self.screen_stack:
+                return  # quitting: the screens may be gone already
             if self.filter_text:
                 pass  # a filter typed meanwhile shows its own rows
             elif self.index.rows == rows:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .widgets.session_rows import SessionKey
 
 MESSAGE_HITS = 50  # full-text hits asked for per filter
+PREFIX_CHARS = 3  # a last word this long or longer also matches words it begins
 FILTER_LIMIT = 200
 """Sessions a filter lists: the first matches in list order. At 100,000
 sessions a word in every title made 100,000 rows per keystroke (a second);
@@ -134,7 +135,11 @@ class SessionIndex:
         more = limit is not None and len(sessions) > limit
         if more:
             del sessions[limit:]
-        found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=True)
+        # The last word as a prefix from PREFIX_CHARS on: "r*" merges the
+        # index's list of every word starting with r (a third of a second at
+        # 10,000 sessions); shorter, it matches as a whole word.
+        prefix = len(text.split()[-1]) >= PREFIX_CHARS if text.split() else False
+        found = await store.search_messages(text, limit=MESSAGE_HITS, prefix=prefix)
         hits: dict[SessionKey, list[SearchHit]] = {}
         for hit in found:
             hits.setdefault((hit.project_key, hit.session_id), []).append(hit)

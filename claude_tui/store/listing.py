@@ -105,9 +105,10 @@ async def search_rows(
     if phrase:
         found = await rows("SELECT rowid FROM title_fts WHERE title_fts MATCH ? LIMIT ?", (phrase, CANDIDATES + 1))
         titled = {r[0] for r in found} if len(found) <= CANDIDATES else None
-    by_message: list[int] | None = None  # every session with a matching message (None: too many)
-    hits = await rows(f"{_MESSAGE_TRANSCRIPTS} LIMIT ?", (match, MESSAGE_HITS + 1))
-    if len(hits) <= MESSAGE_HITS:
+    by_message: list[int] | None = None  # every session with a matching message (None: too many, or unasked)
+    # Words in many titles: the walk finds its page near the top, without the message hits.
+    hits = await rows(f"{_MESSAGE_TRANSCRIPTS} LIMIT ?", (match, MESSAGE_HITS + 1)) if titled is not None or not phrase else []
+    if (titled is not None or not phrase) and len(hits) <= MESSAGE_HITS:
         mapped = await rows(
             "SELECT s2.rowid FROM transcripts t JOIN sessions s2 ON s2.project_key = t.project_key"
             " AND s2.session_id = t.session_id WHERE t.subpath = ''"

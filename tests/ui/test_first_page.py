@@ -12,7 +12,7 @@ from claude_tui.store import SqliteSessionStore
 from claude_tui.store import first_page
 from claude_tui.store import migrations
 from claude_tui.widgets.session_list import SessionItem
-from tests.ui.fixtures import browse_transcripts, build_store, make_app, wait_until
+from tests.ui.fixtures import browse_transcripts, build_store, make_app, settle, wait_until
 
 
 async def test_the_first_frame_lists_the_newest_sessions_before_the_store_opens(
@@ -77,12 +77,27 @@ async def test_a_large_list_is_built_in_a_thread_and_shown_whole(tmp_path: Path,
     import claude_tui.app as app_module
     import claude_tui.store.app_data as app_data
 
+    import threading
+
     monkeypatch.setattr(app_module, "BIG_LIST", 0)
     monkeypatch.setattr(app_data, "ROWS_PER_STEP", 2)  # the conversion yields between steps
+    built_in: list[str] = []
+
+    def build(rows, *args, **kwargs):
+        built_in.append(threading.current_thread().name)
+        return build_rows(rows, *args, **kwargs)
+
+    from claude_tui.widgets.session_list import build_rows
+
+    monkeypatch.setattr(app_module, "build_rows", build)
     await build_store(tmp_path / "sessions.db", browse_transcripts())
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
-        await wait_until(pilot, lambda: app.sessions_loaded and app.session_list.session_count == len(app.all_sessions()), what="list")
+        # The first page (all ten here) is built on the main thread, the whole list in another.
+        await wait_until(pilot, lambda: app.sessions_loaded and len(built_in) >= 2, what="list")
+        await settle(pilot)
+        assert built_in[0] == threading.main_thread().name and built_in[1] != threading.main_thread().name
+        assert app.session_list.session_count == len(app.all_sessions())
         assert [r.session.key for r in app.session_list.rows if isinstance(r, SessionItem)]
         assert len(app.all_sessions()) == 10
 
