@@ -63,3 +63,23 @@ async def test_a_filter_lists_the_first_page_of_the_whole_result(tmp_path, monke
                 if page.more:
                     assert set(page.hits) <= {r.key for r in page.sessions}
                     assert page.status.startswith(f"{limit}+ sessions")
+
+
+async def test_a_last_word_under_three_characters_is_no_prefix(tmp_path) -> None:
+    """'r*' merges the full-text list of every word starting with r: a third of
+    a second at 10,000 sessions, for hits nobody reads; from 3 characters on it is a prefix."""
+    from claude_tui.store import SqliteSessionStore
+
+    asked: list[tuple[str, bool]] = []
+    async with await SqliteSessionStore.open(tmp_path / "s.db") as store:
+        real = store.search_messages
+
+        async def spy(text, *, limit=50, prefix=False):
+            asked.append((text, prefix))
+            return await real(text, limit=limit, prefix=prefix)
+
+        store.search_messages = spy  # type: ignore[method-assign]
+        index = SessionIndex()
+        for text in ("r", "re", "ref", "alpha re", "alpha ref"):
+            await index.search(store, text)
+    assert asked == [("r", False), ("re", False), ("ref", True), ("alpha re", False), ("alpha ref", True)]
