@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,6 +24,7 @@ from .search import fts_query, snippet
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
+    from pathlib import Path
 
     import aiosqlite
     from claude_agent_sdk.types import SessionKey
@@ -31,7 +33,8 @@ if TYPE_CHECKING:
     from .writer import Writer
 
 MIN_PREFIX = 8
-ROWS_PER_STEP = 5_000
+ROWS_PER_STEP = 2_000
+BUSY_TIMEOUT_S = 30.0  # as the store's own connections (sqlite.py)
 
 
 @dataclass
@@ -67,6 +70,7 @@ class AppData:
 
     _conn: aiosqlite.Connection
     codec: EntryCodec
+    path: Path
 
     if TYPE_CHECKING:
 
@@ -92,13 +96,29 @@ class AppData:
         ``search`` matches every word literally, in titles or message text;
         ``archived`` True or False keeps only (un)archived sessions (None: all).
         """
-        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
-        made: list[SessionRow] = []
-        for start in range(0, len(rows), ROWS_PER_STEP):
-            if start:
-                await asyncio.sleep(0)  # 100,000 rows take a third of a second: the loop runs between steps
-            made.extend(SessionRow.from_row(r) for r in rows[start : start + ROWS_PER_STEP])
-        return made
+        if search is not None:
+            rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
+            return [SessionRow.from_row(r) for r in rows]
+        from .listing import base_query
+
+        sql, params = base_query(cwd, include_empty, archived).sql(SessionRow.COLUMNS, limit=limit)
+        return await asyncio.to_thread(self._read_list, sql, params)
+
+    def _read_list(self, sql: str, params: Sequence[Any]) -> list[SessionRow]:
+        """The whole list (100,000 rows in a large archive), on a connection of
+        its own in a thread, a step at a time: SQLite's rows for all of them at
+        once would take more memory than the SessionRows made of them, and
+        making those on the loop, a third of a second of it. One statement: one
+        snapshot of the list, whatever is written meanwhile."""
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            made: list[SessionRow] = []
+            cursor = conn.execute(sql, params)
+            while chunk := cursor.fetchmany(ROWS_PER_STEP):
+                made.extend(SessionRow.from_row(r) for r in chunk)
+            return made
+        finally:
+            conn.close()
 
     async def sessions_json(
         self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
