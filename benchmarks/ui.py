@@ -257,6 +257,7 @@ def app_rss(db: Path, sessions: int, work: Path) -> dict[str, float]:
     with child(db, work, "rss") as app:
         app.wait_for_text(newest_title(sessions), 120)
         app.press("ctrl+f")
+        time.sleep(0.5)  # (the filter box takes focus)
         for key in "refactoring":
             app.press(key)
             time.sleep(0.05)
