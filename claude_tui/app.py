@@ -86,6 +86,7 @@ from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
 
 if TYPE_CHECKING:
     from .store import SessionRow, SqliteSessionStore
+    from .widgets.session_rows import ListRow
     from .store.importer import ImportReport
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
 
         self._first_page: FirstPage | None = FirstPage(self.db_path)  # read while the screen is built
         self._listing_all = True  # the sidebar shows every session, not a filter's results
+        self._all_rows: tuple[int, list[ListRow]] | None = None  # the sidebar's rows of the list, for its version
         self.importing = False
         self.import_done = False
         self.import_found: int | None = None
@@ -269,6 +271,7 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
             return
         self.index.rows = list(page.rows)
         self.index.by_key = {row.key: row for row in page.rows}
+        self.index.version += 1
         self.sidebar.show_rows(build_rows(page.rows), count_status(page.count, importing=False))
 
     def _first_frame_painted(self) -> None:
@@ -368,24 +371,26 @@ class ClaudeTUI(SessionActionsMixin, App[None]):
         elif len(self.index.rows) > BIG_LIST:
             # The sidebar's rows for a large archive (a quarter of a second at
             # 100,000) are made in a thread: typing goes on meanwhile.
-            rows = list(self.index.rows)
-            built = await asyncio.to_thread(build_rows, rows)
+            version = self.index.version
+            built = await asyncio.to_thread(build_rows, list(self.index.rows))
             if self.live.shut_down or not self.screen_stack:
                 return  # quitting: the screens may be gone already
-            if self.filter_text:
-                pass  # a filter typed meanwhile shows its own rows
-            elif self.index.rows == rows:
-                self.sidebar.show_rows(built, self._count_status())
-                self._listing_all = True
-            else:  # a row changed meanwhile
+            if self.index.version == version:
+                self._all_rows = (version, built)
+            if not self.filter_text:  # (a filter typed meanwhile shows its own rows)
                 self._show_all()
         else:
             self._show_all()
         self._update_empty_state()
 
     def _show_all(self) -> None:
-        """The sidebar lists every session (no filter)."""
-        self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+        """The sidebar lists every session (no filter). The rows are built once
+        per version of the list and kept: clearing a filter over 100,000
+        sessions does not build them again (a quarter of a second)."""
+        built = self._all_rows
+        if built is None or built[0] != self.index.version:
+            built = self._all_rows = (self.index.version, build_rows(self.index.rows))
+        self.sidebar.show_rows(list(built[1]), self._count_status())  # (the list changes its own copy)
         self._listing_all = True
 
     @on(Sidebar.FilterChanged)

@@ -83,6 +83,8 @@ class SessionIndex:
     filter_done: str | None = None
     archived: bool = False
     """The archived view ("Show archived"): only archived sessions; else only the others."""
+    version: int = 0
+    """Changes whenever ``rows`` do: the sidebar's rows built for a version are kept for it."""
 
     async def reload(self, store: SqliteSessionStore) -> None:
         """Read every row again (at start, and while an import adds sessions)."""
@@ -90,12 +92,14 @@ class SessionIndex:
         self.rows = rows
         self.by_key = {row.key: row for row in rows}
         self.loaded = True
+        self.version += 1
 
     def put(self, row: SessionRow) -> bool:
         """List ``row`` (new, or in place of its session's row); True when it
         was new or moved, False when it kept its place."""
         from .store.metadata import session_order
 
+        self.version += 1
         old = self.by_key.get(row.key)
         self.by_key[row.key] = row
         rows = self.rows
