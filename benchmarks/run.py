@@ -55,6 +55,7 @@ SCALE = (  # (label, area, figure): the archive at scale (issue 14), one row eac
     ("hello world first frame, ms", "ui", "startup_hello_first_frame_ms"),
     ("first frame with sessions / hello world (target < 2 at 100k)", "ui", "startup_ratio_newest_session"),
     ("`ls --json`, s (target < 1)", "store", "ls_json_process_s"),
+    ("`ls --json`, CPU s (user + system)", "store", "ls_json_process_cpu_s"),
     ("filter: key to the box painted p95, ms", "ui", "filter_key_to_box_painted_p95_ms"),
     ("filter: debounce end to the list painted p95, ms (target < 50)", "ui", "filter_debounce_end_to_result_painted_p95_ms"),
     ("filter keystroke, store part p95, ms", "store", "filter_keystroke_p95_ms"),

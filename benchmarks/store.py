@@ -207,6 +207,8 @@ def run(sessions: int = 10_000) -> dict[str, float]:
     result["db_ratio"] = db.stat().st_size / total
     result["reimport_unchanged_s"] = best_of(3, [*cli, "import"], env)
     result["ls_json_process_s"] = best_of(5, [*cli, "ls", "--json"], env)
+    # Its CPU time (user + system): what it costs when the machine is shared.
+    result["ls_json_process_cpu_s"] = min(timed_with_rss([*cli, "ls", "--json"], env)[1] for _ in range(3))
     if sessions <= 10_000:  # the SDK reads every file: 2.5 minutes a run at 100,000 (145 s, RESULTS.md)
         result["sdk_list_sessions_process_s"] = best_of(3, [sys.executable, "-c", SDK_LIST], env)
         inner = subprocess.run([sys.executable, "-c", SDK_LIST_INNER], env=env, capture_output=True, text=True, check=True)

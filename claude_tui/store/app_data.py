@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .codec import CodecError, uuid_text
 from .metadata import SessionRow
@@ -130,23 +130,44 @@ class AppData:
     async def sessions_json_text(
         self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
     ) -> str:
-        """The whole ``ls --json`` array as one text: ``[]``, or the
+        """The whole ``ls --json`` array as one text (``write_sessions_json``'s)."""
+        import io
+
+        out = io.StringIO()
+        await self.write_sessions_json(out, search=search, cwd=cwd, limit=limit)
+        return out.getvalue()
+
+    async def write_sessions_json(
+        self, out: TextIO, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> None:
+        """Write the ``ls --json`` array to ``out``: ``[]``, or the
         ``sessions_json`` objects one a line between ``[`` and ``]``.
 
-        Without a search SQLite joins the objects too (``group_concat`` over
-        the list in index order): at 100,000 sessions, 100,000 Python strings
-        and their join cost a third of the command.
+        Without a search (100,000 sessions, 55 MB of JSON in a large archive)
+        it is written as SQLite makes it, 2,000 objects a step, on a connection
+        of its own in a thread: no list of 100,000 strings and no 55 MB join
+        (together a third of a second and 400 MB at that size).
         """
         if search is not None:
             objects = await self.sessions_json(search=search, cwd=cwd, limit=limit)
-            return "[\n" + ",\n".join(objects) + "\n]" if objects else "[]"
+            out.write("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+            return
         from .listing import base_query
 
-        # A subquery with ORDER BY and LIMIT is never flattened into the
-        # aggregate: group_concat sees its rows in list order.
-        inner, params = base_query(cwd, False, None).sql(f"{SessionRow.JSON_SQL} AS o", limit=-1 if limit is None else limit)
-        rows = await self._rows(f"SELECT '[' || char(10) || group_concat(o, ',' || char(10)) || char(10) || ']' FROM ({inner})", params)
-        return rows[0][0] if rows and rows[0][0] is not None else "[]"
+        sql, params = base_query(cwd, False, None).sql(SessionRow.JSON_SQL, limit=limit)
+        await asyncio.to_thread(self._write_json_list, out, sql, params)
+
+    def _write_json_list(self, out: TextIO, sql: str, params: Sequence[Any]) -> None:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            cursor = conn.execute(sql, params)
+            sep = "[\n"
+            while chunk := cursor.fetchmany(ROWS_PER_STEP):
+                out.write(sep + ",\n".join(r[0] for r in chunk))
+                sep = ",\n"
+            out.write("[]" if sep == "[\n" else "\n]")
+        finally:
+            conn.close()
 
     async def _session_query(
         self,
