@@ -24,7 +24,14 @@ def main(argv: list[str] | None = None) -> int:
         help="sessions to generate, or a comma-separated list of counts (default 10000)",
     )
     parser.add_argument("--only", default=",".join(AREAS), help="comma-separated areas")
+    parser.add_argument("--reuse-import", action="store_true",
+                        help="store: start from an imported store of the same tree kept by an earlier run"
+                        " (no first-import figures)")
     args = parser.parse_args(argv)
+    if args.reuse_import:
+        from . import store
+
+        store.REUSE_IMPORT = True
     print(f"# claude-tui benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}\n")
     done: dict[str, list[dict]] = {}
     for area in args.only.split(","):
