@@ -53,6 +53,11 @@ async def fill(store: SqliteSessionStore, count: int = 120, seed: int = 3) -> No
         if fields:
             await store.update_session(key["project_key"], sid, **fields)
     await store.ensure_session("-tmp-p0", "empty-session", "/tmp/p0")  # no messages: never listed
+    # Replies only: no title, listed as "(untitled session)" (once renamed to blanks too).
+    for n, sid in enumerate(("99untitled0000001", "99untitled0000002")):
+        await store.append({"project_key": "-tmp-p1", "session_id": sid}, [entry(sid, 1, "alpha reply", "2026-01-05T10:00:00.000Z")])
+        if n:
+            await store.update_session("-tmp-p1", sid, custom_title="   ")
     await store._write(lambda: store._conn.execute("UPDATE sessions SET updated_at = NULL WHERE rowid % 17 = 0"))
 
 
