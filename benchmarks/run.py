@@ -29,8 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--backend", default="sqlite", help="store backends for the store area: sqlite, postgres or both (comma-separated)"
     )
+    parser.add_argument("--reuse-import", action="store_true",
+                        help="store: start from an imported store of the same tree kept by an earlier run"
+                        " (no first-import figures)")
     args = parser.parse_args(argv)
+    if args.reuse_import:
+        from . import store
+
+        store.REUSE_IMPORT = True
     print(f"# claude-tui benchmarks, {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, {platform.machine()}\n")
+    done: dict[str, list[dict]] = {}
     for area in args.only.split(","):
         try:
             module = importlib.import_module(f"benchmarks.{area}")
@@ -46,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             (module.run(sessions=n, backend=b) if b is not None else module.run(sessions=n)) if n is not None else module.run()
             for n, b in runs
         ]
+        done[area] = [c for c, (_n, b) in zip(columns, runs) if b in (None, "sqlite")]
         names = list(dict.fromkeys(name for figures in columns for name in figures))
         heads = " | ".join(
             "value" if n is None else f"{n:,} sessions" + (f", {b}" if b is not None and len(backends) > 1 else "")
@@ -56,7 +65,41 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | " + " | ".join(_shown(figures.get(name)) for figures in columns) + " |")
         print()
         sys.stdout.flush()
+    if "store" in done and "ui" in done:
+        print(scale_table(args.sessions, done["store"], done["ui"]))
     return 0
+
+
+SCALE = (  # (label, area, figure): the archive at scale (issue 14), one row each
+    ("first frame with the newest session, ms", "ui", "startup_tui_newest_session_ms"),
+    ("hello world first frame, ms", "ui", "startup_hello_first_frame_ms"),
+    ("first frame with sessions / hello world (target < 2 at 100k)", "ui", "startup_ratio_newest_session"),
+    ("`ls --json`, s (target < 1)", "store", "ls_json_process_s"),
+    ("`ls --json`, CPU s (user + system)", "store", "ls_json_process_cpu_s"),
+    ("filter: key to the box painted p95, ms", "ui", "filter_key_to_box_painted_p95_ms"),
+    ("filter: debounce end to the list painted p95, ms (target < 50)", "ui", "filter_debounce_end_to_result_painted_p95_ms"),
+    ("filter keystroke, store part p95, ms", "store", "filter_keystroke_p95_ms"),
+    ("re-import of the unchanged tree, s (target < 10)", "store", "reimport_unchanged_s"),
+    ("first import, MB/s (target 40)", "store", "import_mb_per_s"),
+    ("database / transcripts (target 0.6)", "store", "db_ratio"),
+    ("app peak RSS, MB", "ui", "app_peak_rss_mb"),
+)
+
+
+def scale_table(counts: list[int], store: list[dict], ui: list[dict]) -> str:
+    """The figures issue 14 asks for, a column per session count, and the RSS
+    against the 10,000-session figure (target at 100,000: under 2x)."""
+    areas = {"store": store, "ui": ui}
+    lines = ["## scale", "", "| figure | " + " | ".join(f"{n:,} sessions" for n in counts) + " |",
+             "|---|" + "---|" * len(counts)]
+    for label, area, name in SCALE:
+        lines.append(f"| {label} | " + " | ".join(_shown(c.get(name)) for c in areas[area]) + " |")
+    if 10_000 in counts:
+        base = ui[counts.index(10_000)].get("app_peak_rss_mb")
+        ratios = [c.get("app_peak_rss_mb") / base if base and c.get("app_peak_rss_mb") else None for c in ui]
+        lines.append("| app peak RSS / its 10,000-session figure (target < 2 at 100k) | "
+                     + " | ".join(_shown(r) for r in ratios) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _counts(text: str) -> list[int]:

@@ -184,7 +184,9 @@ def startup(db: Path, sessions: int, work: Path) -> dict[str, float]:
     hello_marks = {"frame": [HELLO_TEXT]}
     tui_argv = python("-m", "claude_tui")
     # The first frame a user can work in: the launch draft's prompt, the sidebar's filter, the keys.
-    tui_marks = {"frame": ["Write a prompt", "Filter titles and text", "Quit"], "listed": [f"{sessions} sessions"]}
+    # ... and the newest session's title in the sidebar: the first frame a user opened the app for.
+    tui_marks = {"frame": ["Write a prompt", "Filter titles and text", "Quit"], "listed": [f"{sessions} sessions"],
+                 "newest": [newest_title(sessions)]}
     empty = work / "empty-claude"
     empty.mkdir()
     base = {
@@ -214,9 +216,12 @@ def startup(db: Path, sessions: int, work: Path) -> dict[str, float]:
     import_ms = {name: import_time(code) for name, code in IMPORTS.items()}
     frame_ms = median_ms(tui, "frame")
     listed_ms = median_ms(tui, "listed")
+    newest_ms = median_ms(tui, "newest")
     return {
         "startup_hello_first_frame_ms": hello_ms,
         "startup_tui_first_frame_ms": frame_ms,
+        "startup_tui_newest_session_ms": newest_ms,
+        "startup_ratio_newest_session": newest_ms / hello_ms,
         "startup_tui_sessions_listed_ms": listed_ms,
         "startup_ratio_first_frame": frame_ms / hello_ms,
         "startup_ratio_sessions_listed": listed_ms / hello_ms,
@@ -228,6 +233,44 @@ def startup(db: Path, sessions: int, work: Path) -> dict[str, float]:
         "startup_diag_import_hello_ms": import_ms["hello"],
         "startup_diag_import_tui_ms": import_ms["tui"],
     }
+
+
+def newest_title(sessions: int) -> str:
+    """How the generated tree's newest session's title starts (datagen: session N-1 is the newest)."""
+    return f"Session {sessions - 1}:"
+
+
+# -- the app's own memory -------------------------------------------------------------------------
+
+
+def peak_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def app_rss(db: Path, sessions: int, work: Path) -> dict[str, float]:
+    """The app process's peak RSS (VmHWM: its own, not the CLI's) once every
+    session is loaded and a filter has run: polled until it stays put."""
+    with child(db, work, "rss") as app:
+        app.wait_for_text(newest_title(sessions), 120)
+        app.press("ctrl+f")
+        time.sleep(0.5)  # (the filter box takes focus)
+        for key in "refactoring":
+            app.press(key)
+            time.sleep(0.05)
+        app.wait_event(waiter("filter_done", 0.0, "refactoring"), 120, "filter")
+        last, steady_since, deadline = -1.0, time.monotonic(), time.monotonic() + 60
+        while time.monotonic() < deadline:
+            now = peak_rss_mb(app.proc.pid)
+            if now != last:
+                last, steady_since = now, time.monotonic()
+            elif time.monotonic() - steady_since > 2.0:
+                break
+            time.sleep(0.1)
+        return {"app_peak_rss_mb": last}
 
 
 IMPORTS = {
@@ -524,6 +567,7 @@ def run(sessions: int = 10_000) -> dict[str, Any]:
         scenarios: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             ("startup", lambda: startup(db, sessions, work)),
             ("filter", lambda: filter_latency(db, sessions, work)),
+            ("rss", lambda: app_rss(db, sessions, work)),
             ("open_5000", lambda: open_long(long_db, newest_word, work)),
             ("typing_widget", lambda: typing_while_streaming(db, sessions, work, "widget")),
         ]

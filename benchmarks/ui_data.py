@@ -59,10 +59,16 @@ def _build(name: str, claude_dir: Path) -> Path:
     return target
 
 
+def store_name(sessions: int) -> str:
+    """The cached store's name: session count, generator and schema versions."""
+    return f"store-{sessions}-v{GENERATOR_VERSION}-s{schema_version()}"
+
+
 def store_db(sessions: int) -> Path:
-    """The generated ``sessions``-session tree, imported (shared by every run)."""
+    """The generated ``sessions``-session tree, imported (shared by every run;
+    the store benchmark leaves its own import here)."""
     root, _ = dataset(sessions)
-    return _build(f"store-{sessions}-v{GENERATOR_VERSION}-s{schema_version()}", root)
+    return _build(store_name(sessions), root)
 
 
 def long_session_db(turns: int = LONG_TURNS) -> tuple[Path, str]:

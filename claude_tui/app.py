@@ -92,6 +92,7 @@ from .widgets.sidebar import DEBOUNCE_SECONDS, Sidebar
 
 if TYPE_CHECKING:
     from .store import SessionRow, SqliteSessionStore
+    from .widgets.session_rows import ListRow
     from .store.importer import ImportReport
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,10 @@ TAIL_ENTRIES = 300  # transcript entries read first when a session opens (its ne
 STORE_RETRY_S = (1, 2, 4, 8, 15, 30, 30, 60, 60, 120, 300, 600)  # pauses between tries to reach the shared store
 STORE_CHANGE_DELAY = 0.1  # seconds a burst of changes from other machines is gathered before one reload
 SAVE_DELAY = 0.5  # seconds a theme must stay chosen before the config is written
+BIG_LIST = 5_000  # sessions above which the sidebar's rows are built in a thread
+FIRST_PAGE_WAIT = 0.25
+"""Seconds the first frame waits at most for its page of sessions (read in a
+thread since the app was made: milliseconds, done long before, at any size)."""
 
 
 class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, AttentionActionsMixin, App[None]):
@@ -156,7 +161,11 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         self.store: SqliteSessionStore | None = None
         self.store_error: str | None = None
         self.index = SessionIndex()
+        from .store.first_page import FirstPage
+
+        self._first_page: FirstPage | None = FirstPage(self.db_path)  # read while the screen is built
         self._listing_all = True  # the sidebar shows every session, not a filter's results
+        self._all_rows: tuple[int, list[ListRow]] | None = None  # the sidebar's rows of the list, for its version
         self.importing = False
         self.import_done = False
         self.import_found: int | None = None
@@ -272,11 +281,24 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
             pane.prompt.focus()
         else:
             self.session_list.focus()
+        self._show_first_page()
         self._update_empty_state()
         # The store's thread would compete with the first frame for the GIL:
         # it starts once that frame is on screen.
         self.call_after_refresh(self._first_frame_painted)
         self.call_after_refresh(self._startup)
+
+    def _show_first_page(self) -> None:
+        """The newest sessions in the first frame (store/first_page.py); the
+        whole list replaces them once the store is open (``_reload_sessions``)."""
+        page = self._first_page.result(FIRST_PAGE_WAIT) if self._first_page is not None else None
+        self._first_page = None
+        if page is None or not page.rows or self.index.loaded:
+            return
+        self.index.rows = list(page.rows)
+        self.index.by_key = {row.key: row for row in page.rows}
+        self.index.version += 1
+        self.sidebar.show_rows(build_rows(page.rows), count_status(page.count, importing=False))
 
     def _first_frame_painted(self) -> None:
         """The collector comes back on; the styles parsed for this frame are
@@ -429,14 +451,30 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
                 self.views.retitle(view, row.display_title)
         if self.filter_text:
             await self._apply_filter(self.filter_text)
+        elif len(self.index.rows) > BIG_LIST:
+            # The sidebar's rows for a large archive (a quarter of a second at
+            # 100,000) are made in a thread: typing goes on meanwhile.
+            version = self.index.version
+            built = await asyncio.to_thread(build_rows, list(self.index.rows))
+            if self.live.shut_down or not self.screen_stack:
+                return  # quitting: the screens may be gone already
+            if self.index.version == version:
+                self._all_rows = (version, built)
+            if not self.filter_text:  # (a filter typed meanwhile shows its own rows)
+                self._show_all()
         else:
             self._show_all()
         self._update_empty_state()
         self.folders.recheck()
 
     def _show_all(self) -> None:
-        """The sidebar lists every session (no filter)."""
-        self.sidebar.show_rows(build_rows(self.index.rows), self._count_status())
+        """The sidebar lists every session (no filter). The rows are built once
+        per version of the list and kept: clearing a filter over 100,000
+        sessions does not build them again (a quarter of a second)."""
+        built = self._all_rows
+        if built is None or built[0] != self.index.version:
+            built = self._all_rows = (self.index.version, build_rows(self.index.rows))
+        self.sidebar.show_rows(list(built[1]), self._count_status())  # (the list changes its own copy)
         self._listing_all = True
 
     @on(Sidebar.FilterChanged)

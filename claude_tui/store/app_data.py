@@ -10,18 +10,21 @@ protocol changes with the SDK. It uses the store's connection helpers
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .codec import CodecError, uuid_text
-from .metadata import DISPLAY_TITLE_SQL, SessionRow
+from .metadata import SessionRow
 from .search import fts_query, snippet
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
+    from pathlib import Path
 
     import aiosqlite
     from claude_agent_sdk.types import SessionKey
@@ -30,6 +33,8 @@ if TYPE_CHECKING:
     from .writer import Writer
 
 MIN_PREFIX = 8
+ROWS_PER_STEP = 2_000
+BUSY_TIMEOUT_S = 30.0  # as the store's own connections (sqlite.py)
 
 
 @dataclass
@@ -60,15 +65,12 @@ def _now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def _like_escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 class AppData:
     """Queries and writes of the app's own session data (see the module docstring)."""
 
     _conn: aiosqlite.Connection
     codec: EntryCodec
+    path: Path
 
     if TYPE_CHECKING:
 
@@ -94,8 +96,29 @@ class AppData:
         ``search`` matches every word literally, in titles or message text;
         ``archived`` True or False keeps only (un)archived sessions (None: all).
         """
-        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
-        return [SessionRow.from_row(r) for r in rows]
+        if search is not None:
+            rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
+            return [SessionRow.from_row(r) for r in rows]
+        from .listing import base_query
+
+        sql, params = base_query(cwd, include_empty, archived).sql(SessionRow.COLUMNS, limit=limit)
+        return await asyncio.to_thread(self._read_list, sql, params)
+
+    def _read_list(self, sql: str, params: Sequence[Any]) -> list[SessionRow]:
+        """The whole list (100,000 rows in a large archive), on a connection of
+        its own in a thread, a step at a time: SQLite's rows for all of them at
+        once would take more memory than the SessionRows made of them, and
+        making those on the loop, a third of a second of it. One statement: one
+        snapshot of the list, whatever is written meanwhile."""
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            made: list[SessionRow] = []
+            cursor = conn.execute(sql, params)
+            while chunk := cursor.fetchmany(ROWS_PER_STEP):
+                made.extend(SessionRow.from_row(r) for r in chunk)
+            return made
+        finally:
+            conn.close()
 
     async def sessions_json(
         self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
@@ -103,6 +126,48 @@ class AppData:
         """``sessions()`` as JSON object texts made by SQLite (fast for ``ls --json``)."""
         rows = await self._session_query(SessionRow.JSON_SQL, search, cwd, limit, False)
         return [r[0] for r in rows]
+
+    async def sessions_json_text(
+        self, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> str:
+        """The whole ``ls --json`` array as one text (``write_sessions_json``'s)."""
+        import io
+
+        out = io.StringIO()
+        await self.write_sessions_json(out, search=search, cwd=cwd, limit=limit)
+        return out.getvalue()
+
+    async def write_sessions_json(
+        self, out: TextIO, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> None:
+        """Write the ``ls --json`` array to ``out``: ``[]``, or the
+        ``sessions_json`` objects one a line between ``[`` and ``]``.
+
+        Without a search (100,000 sessions, 55 MB of JSON in a large archive)
+        it is written as SQLite makes it, 2,000 objects a step, on a connection
+        of its own in a thread: no list of 100,000 strings and no 55 MB join
+        (together a third of a second and 400 MB at that size).
+        """
+        if search is not None:
+            objects = await self.sessions_json(search=search, cwd=cwd, limit=limit)
+            out.write("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+            return
+        from .listing import base_query
+
+        sql, params = base_query(cwd, False, None).sql(SessionRow.JSON_SQL, limit=limit)
+        await asyncio.to_thread(self._write_json_list, out, sql, params)
+
+    def _write_json_list(self, out: TextIO, sql: str, params: Sequence[Any]) -> None:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            cursor = conn.execute(sql, params)
+            sep = "[\n"
+            while chunk := cursor.fetchmany(ROWS_PER_STEP):
+                out.write(sep + ",\n".join(r[0] for r in chunk))
+                sep = ",\n"
+            out.write("[]" if sep == "[\n" else "\n]")
+        finally:
+            conn.close()
 
     async def _session_query(
         self,
@@ -113,45 +178,12 @@ class AppData:
         include_empty: bool,
         archived: bool | None = None,
     ) -> list[tuple[Any, ...]]:
-        where = ["1=1"] if include_empty else ["s.message_count > 0"]
-        params: list[Any] = []
-        if archived is not None:
-            where.append("s.archived = 1" if archived else "s.archived = 0")
-        if cwd is not None:
-            where.append("s.cwd = ?")
-            params.append(cwd)
+        from .listing import base_query, search_rows
+
+        base = base_query(cwd, include_empty, archived)
         if search is not None:
-            words = search.split()
-            match = fts_query(search)
-            if not match:
-                return []
-            # Each word in the title or in the user's note (schema 6).
-            title_like = " AND ".join(
-                f"({DISPLAY_TITLE_SQL} LIKE ? ESCAPE '\\' OR s.note LIKE ? ESCAPE '\\')" for _ in words
-            )
-            # The MATCH is a non-correlated IN: SQLite runs it once into a
-            # temporary index. (A correlated EXISTS re-ran it per session:
-            # tens of seconds for a word found in thousands of sessions.)
-            # It reads only matching rowids from the FTS index and maps them
-            # through the narrow message_transcripts table: reading
-            # message_fts.transcript_id would load each hit's content row,
-            # message text and all (slow with a cold page cache).
-            where.append(
-                f"(({title_like}) OR (SELECT t.id FROM transcripts t"
-                " WHERE t.project_key = s.project_key AND t.session_id = s.session_id"
-                " AND t.subpath = '') IN (SELECT m.transcript_id FROM message_fts f"
-                " JOIN message_transcripts m ON m.entry_id = f.rowid"
-                " WHERE f.message_fts MATCH ?))"
-            )
-            params.extend(p for w in words for p in (f"%{_like_escape(w)}%",) * 2)
-            params.append(match)
-        sql = (
-            f"SELECT {select} FROM sessions s WHERE {' AND '.join(where)}"
-            " ORDER BY s.pinned DESC, s.updated_at DESC, s.session_id"
-        )
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
+            return await search_rows(self._rows, base, select, search, limit)
+        sql, params = base.sql(select, limit=limit)
         return await self._rows(sql, params)
 
     async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:

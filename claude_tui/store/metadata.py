@@ -100,15 +100,24 @@ def derive_title(
     return ""
 
 
+_SHARED: dict[str, str] = {}
+_SHARED_LIMIT = 50_000
+"""Distinct shared texts kept (folders and projects are few; a bound all the same)."""
+
+
 # The display-title rule lives here, in SQL, once: every read selects it.
 DISPLAY_TITLE_SQL = (
     f"coalesce(nullif(trim(custom_title), ''), nullif(title, ''), '{UNTITLED}')"
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionRow:
-    """One session as the sidebar and ``ls`` see it."""
+    """One session as the sidebar and ``ls`` see it.
+
+    The app holds one per listed session (100,000 in a large archive): slots,
+    and the texts many rows share (folder, project, model, branch) kept once,
+    halve what they take (``from_row``)."""
 
     session_id: str
     project_key: str
@@ -145,8 +154,9 @@ class SessionRow:
         "json_object("
         + ", ".join(f"'{name}', {name}" for name in JSON_FIELDS)
         + f", 'title', {DISPLAY_TITLE_SQL}"
-        + ", 'pinned', json(CASE WHEN pinned THEN 'true' ELSE 'false' END)"
-        + ", 'archived', json(CASE WHEN archived THEN 'true' ELSE 'false' END))"
+        # json('true') is a constant: made once per statement, not parsed per row.
+        + ", 'pinned', CASE WHEN pinned THEN json('true') ELSE json('false') END"
+        + ", 'archived', CASE WHEN archived THEN json('true') ELSE json('false') END)"
     )
 
     @classmethod
@@ -157,6 +167,13 @@ class SessionRow:
         values[12] = bool(values[12])
         if values[7] == "HEAD":  # stored before the CLI's HEAD was read as no branch
             values[7] = None
+        shared = _SHARED
+        for at in (1, 2, 6, 7):  # project_key, cwd, model, git_branch: one object per distinct text
+            text = values[at]
+            if text is not None:
+                values[at] = shared.setdefault(text, text) if len(shared) < _SHARED_LIMIT else text
+        if values[15] == values[3]:
+            values[15] = values[3]  # the display title is most often the derived one: one object
         return cls(*values)
 
     @classmethod

@@ -25,7 +25,7 @@ SessionKey = tuple[str, str]
 UNKNOWN_FOLDER = "(unknown folder)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupRow:
     """A project heading: the working directory its sessions ran in."""
 
@@ -34,7 +34,7 @@ class GroupRow:
     height: ClassVar[int] = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SessionItem:
     session: SessionRow
     height: ClassVar[int] = 2
@@ -44,7 +44,7 @@ class SessionItem:
         return (self.session.project_key, self.session.session_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HitItem:
     """A full-text match shown under its session; opening it jumps to the message."""
 

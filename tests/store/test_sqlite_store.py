@@ -334,7 +334,7 @@ async def test_session_filter_reads_fts_rowids_and_the_narrow_map(sqlite_store: 
     assert {c for t, c in reads if t == "message_fts"} <= {"message_fts", "ROWID"}
     assert ("message_transcripts", "transcript_id") in reads
     assert not any(t == "message_fts_content" for t, _ in reads)
-    [query] = [q for q in statements if " MATCH " in q]
+    [query] = [q for q in statements if "message_fts MATCH " in q]  # (title_fts has its own)
     plan = [r[3] for r in await store._rows("EXPLAIN QUERY PLAN " + query)]
     fts_scan = next(i for i, line in enumerate(plan) if "VIRTUAL TABLE INDEX 0:M" in line)
     assert plan[fts_scan + 1] == "SEARCH m USING INTEGER PRIMARY KEY (rowid=?)", plan

@@ -95,3 +95,20 @@ async def test_filtered_row_shows_the_sessions_latest_counts(tmp_path: Path) -> 
         [item] = [r for r in app.session_list.rows if isinstance(r, SessionItem)]
         assert item.session.message_count == 23
         await wait_until(pilot, lambda: "23 msgs" in "\n".join(s.text for s in app.screen._compositor.render_strips()), what="drawn")
+
+
+async def test_a_filter_matching_more_than_a_page_lists_the_first_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    """At 100,000 sessions a word in every title listed them all; now the first
+    FILTER_LIMIT in list order, and the status says there are more."""
+    import claude_tui.session_index as session_index
+
+    monkeypatch.setattr(session_index, "FILTER_LIMIT", 2)
+    async with browsing(tmp_path) as (app, pilot):
+        everything = [r.display_title for r in app.all_sessions()]  # list order (the sidebar groups by folder)
+        app.session_list.focus()
+        await pilot.press(*"e")  # in nearly every title
+        await wait_until(pilot, lambda: app.filter_done == "e", what="filter")
+        found = listed_titles(app)
+        assert len(found) == 2 and set(found) == set([t for t in everything if "e" in t.lower()][:2])
+        status = str(app.sidebar.query_one("#sidebar-status").render())
+        assert status.startswith("2+ sessions"), status

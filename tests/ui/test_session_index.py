@@ -37,3 +37,49 @@ def test_count_status() -> None:
     assert count_status(0, importing=False) == "no sessions yet"
     assert count_status(1, importing=True) == "1 session"
     assert count_status(2, importing=False) == "2 sessions"
+
+
+async def test_a_filter_lists_the_first_page_of_the_whole_result(tmp_path, monkeypatch) -> None:
+    """With more matches than FILTER_LIMIT, the rows shown are the first ones of
+    the unlimited result (message-hit sessions included), in its order."""
+    import claude_tui.session_index as session_index
+    from claude_tui.store import SqliteSessionStore
+    from tests.store.test_listing import SEARCHES, fill
+
+    async with await SqliteSessionStore.open(tmp_path / "s.db") as store:
+        await fill(store)
+        index = SessionIndex()
+        await index.reload(store)
+        for limit in (1, 5, 12):
+            monkeypatch.setattr(session_index, "FILTER_LIMIT", limit)
+            for text in SEARCHES:
+                whole = await index._search(store, text, limit=None)
+                page = await index.search(store, text)
+                shown = [r.key for r in whole.sessions][:limit] if page.more else [r.key for r in whole.sessions]
+                assert [r.key for r in page.sessions] == shown, (limit, text)
+                # Not all listed: more sessions matched than the page holds (the
+                # sessions of the 50 message hits are always all listed).
+                assert not page.more or len(whole.sessions) > limit
+                if page.more:
+                    assert set(page.hits) <= {r.key for r in page.sessions}
+                    assert page.status.startswith(f"{limit}+ sessions")
+
+
+async def test_a_last_word_under_three_characters_is_no_prefix(tmp_path) -> None:
+    """'r*' merges the full-text list of every word starting with r: a third of
+    a second at 10,000 sessions, for hits nobody reads; from 3 characters on it is a prefix."""
+    from claude_tui.store import SqliteSessionStore
+
+    asked: list[tuple[str, bool]] = []
+    async with await SqliteSessionStore.open(tmp_path / "s.db") as store:
+        real = store.search_messages
+
+        async def spy(text, *, limit=50, prefix=False):
+            asked.append((text, prefix))
+            return await real(text, limit=limit, prefix=prefix)
+
+        store.search_messages = spy  # type: ignore[method-assign]
+        index = SessionIndex()
+        for text in ("r", "re", "ref", "alpha re", "alpha ref"):
+            await index.search(store, text)
+    assert asked == [("r", False), ("re", False), ("ref", True), ("alpha re", False), ("alpha ref", True)]

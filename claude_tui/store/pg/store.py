@@ -302,6 +302,14 @@ class PgSessionStore(SqliteSessionStore):
         rows = await self._session_query(JSON_SQL, search, cwd, limit, False)
         return [r[0] for r in rows]
 
+    async def write_sessions_json(
+        self, out: Any, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
+    ) -> None:
+        """``ls --json``: the server's objects one a line between ``[`` and ``]``
+        (the SQLite store streams its own file; here the server makes the text)."""
+        objects = await self.sessions_json(search=search, cwd=cwd, limit=limit)
+        out.write("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+
     async def find_sessions(self, id_or_prefix: str) -> list[SessionRow]:
         text = id_or_prefix.strip().lower()
         if len(text) < 8:
