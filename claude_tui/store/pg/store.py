@@ -302,6 +302,20 @@ class PgSessionStore(SqliteSessionStore):
         rows = await self._session_query(JSON_SQL, search, cwd, limit, False)
         return [r[0] for r in rows]
 
+    async def sessions(
+        self,
+        *,
+        search: str | None = None,
+        cwd: str | None = None,
+        limit: int | None = None,
+        include_empty: bool = False,
+        archived: bool | None = None,
+    ) -> list[SessionRow]:
+        """The SQLite store reads its whole list on a file connection of its own;
+        here every listing is one query to the server."""
+        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
+        return [SessionRow.from_row(r) for r in rows]
+
     async def write_sessions_json(
         self, out: Any, *, search: str | None = None, cwd: str | None = None, limit: int | None = None
     ) -> None:
