@@ -180,6 +180,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         self.login = Login(self, check=check_login)
         self.panels = PanelsController(self)  # the side panels (panels.py)
         self.path_completer = PathCompleter(self)  # @path in the prompt
+        self._close_asked: tuple[int, str] | None = None  # ^w once on a prompt with text
         self.folders = FolderCheck(self)  # the sidebar's gone-folder marks (folders.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
@@ -933,6 +934,18 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         view = self.current_view
         if view is None:
             return
+        text = self.pane_for_view(view).prompt.text
+        if text.strip() and self._close_asked != (view.number, text):
+            # A typed prompt is never dropped unasked: the second ^w closes.
+            self._close_asked = (view.number, text)
+            self.notify(
+                f"The prompt has unsent text. {self.key_for('close_session')} again closes the session and drops it.",
+                title="close",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._close_asked = None
         neighbour = await self.views.close(view)
         if neighbour is not None:
             self.views.activate(neighbour)

@@ -12,7 +12,7 @@ never uses Textual) imports this module too, and start-up stays lazy.
 
 | private part | used for | fallback |
 |---|---|---|
-| ``textual._ansi_sequences.ANSI_SEQUENCES_KEYS`` | ESC + digit read as alt+digit | alt+digit works only where the terminal sends it as a key |
+| ``textual._ansi_sequences.ANSI_SEQUENCES_KEYS`` | ESC + digit read as alt+digit; ESC + DEL as alt+backspace (not ctrl+w) | alt+digit works only where the terminal sends it as a key; alt+backspace closes the session as ctrl+w does (asking first when the prompt has text) |
 | ``Stylesheet._parse_cache``, ``Stylesheet._variables`` | parsed styles kept between runs | CSS parsed on every start |
 | ``Screen._compositor``, ``Screen._compositor_refresh`` | a typed key drawn ahead of the next layout | the key is drawn with the next frame |
 | ``TextArea._on_key`` (Textual's docs extend TextArea this way) | the prompt's own keys before the text area's | the prompt's keys still run; a renamed text-area handler runs through Textual's own dispatch |
@@ -49,6 +49,30 @@ def read_esc_digit_as_alt_digit() -> bool:
         for digit in "123456789":
             table.pop(f"\x1b{digit}", None)
     except Exception:  # noqa: BLE001 - another Textual: alt+digit works where the terminal sends it as a key
+        return False
+    return True
+
+
+def read_esc_del_as_alt_backspace() -> bool:
+    """Let a terminal's alt+backspace (sent as ESC + DEL) reach the app as alt+backspace.
+
+    Textual's sequence table reads ESC + DEL as ctrl+w: in claude-tui that is
+    "Close session", so deleting a word in the prompt closed the session (a
+    draft with its text). The entry now names alt+backspace, which the text
+    areas bind to "delete the word before" (without any entry the parser
+    reports escape, then backspace).
+    True if the table was found.
+    """
+    try:
+        from types import SimpleNamespace
+
+        from textual import _ansi_sequences
+
+        table = _ansi_sequences.ANSI_SEQUENCES_KEYS
+        if "\x1b\x7f" in table:
+            # The table's values are tuples of ``Keys`` members; the parser reads their ``value``.
+            table["\x1b\x7f"] = (SimpleNamespace(value="alt+backspace"),)
+    except Exception:  # noqa: BLE001 - another Textual: alt+backspace may close the session there
         return False
     return True
 

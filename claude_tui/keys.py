@@ -133,6 +133,7 @@ def alt_digits_are_keys() -> None:
     as alt+digit. A "¡" typed as a character still arrives as "¡".
     """
     compat.read_esc_digit_as_alt_digit()
+    compat.read_esc_del_as_alt_backspace()  # not ctrl+w ("Close session"): a word deleted in the prompt
 
 
 def _default_keys(binding_id: str) -> str | None:

@@ -37,6 +37,15 @@ def test_esc_digit_without_the_table_is_a_no_op(monkeypatch: pytest.MonkeyPatch)
     assert compat.read_esc_digit_as_alt_digit() is False
 
 
+def test_esc_del_is_alt_backspace_not_ctrl_w(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual import _ansi_sequences
+
+    assert compat.read_esc_del_as_alt_backspace() is True
+    assert [k.value for k in _ansi_sequences.ANSI_SEQUENCES_KEYS["\x1b\x7f"]] == ["alt+backspace"]
+    monkeypatch.delattr(_ansi_sequences, "ANSI_SEQUENCES_KEYS")
+    assert compat.read_esc_del_as_alt_backspace() is False
+
+
 def test_style_cache_real_stylesheet_and_fallback(tmp_path: Any) -> None:
     from textual.css.stylesheet import Stylesheet
 

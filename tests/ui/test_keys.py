@@ -71,7 +71,7 @@ async def test_open_session_navigation(tmp_path: Path) -> None:
         # shift+enter is a line break (Enter would send).
         await pilot.press("h", "i", "shift+enter", "x")
         assert app.pane_for_view(app.current_view).prompt.text == "hi\nx"
-        await pilot.press("ctrl+w", "ctrl+w", "ctrl+w")
+        await pilot.press("ctrl+w", "ctrl+w", "ctrl+w", "ctrl+w")  # the draft's text: asked, then closed
         await pilot.pause()
         assert app.open_views == [] and app.current_view is None
         assert app.query_one("#views").current == "welcome"
@@ -221,3 +221,21 @@ async def test_help_lists_the_palette_commands_too(tmp_path: Path) -> None:
         text = str(app.screen.query_one("#help-commands").render())
         for name in ("Settings", "Move project", "Session note", "Export session", "Fork session", "Next needing attention", "Toggle panels"):
             assert name in text, name
+
+
+async def test_closing_a_session_with_unsent_text_asks_first(tmp_path: Path) -> None:
+    """Seen in tmux: alt+backspace (ESC DEL, read as ctrl+w) closed a draft and its text."""
+    from textual import _ansi_sequences
+
+    async with browsing(tmp_path) as (app, pilot):
+        assert [k.value for k in _ansi_sequences.ANSI_SEQUENCES_KEYS["\x1b\x7f"]] == ["alt+backspace"]
+        view = app.current_view
+        prompt = app.pane_for_view(view).prompt
+        prompt.focus()
+        await pilot.press(*"half a prompt")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert app.current_view is view and prompt.text == "half a prompt"
+        assert any("unsent text" in n.message for n in app._notifications)
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: view not in app.open_views, what="closed on the second ^w")
