@@ -69,3 +69,24 @@ def styles_dir() -> Path:
     here = Path(__file__).resolve().parent
     packaged = here / "styles"
     return packaged if packaged.is_dir() else here.parent / "styles"
+
+
+def resolve_directory(text: str, base: Path, *, empty: str = "type a directory", missing: str = "") -> tuple[Path | None, str]:
+    """(the directory ``text`` names, "") or (None, what is wrong): relative to
+    ``base``, ``~`` expanded; it must exist and be a directory. ``empty`` is
+    said for no text, ``missing`` is added to "does not exist"."""
+    text = text.strip()
+    if not text:
+        return None, empty
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError) as exc:
+        return None, f"cannot resolve {text}: {exc}"
+    if not path.exists():
+        return None, f"{path} does not exist{missing}"
+    if not path.is_dir():
+        return None, f"{path} is not a directory"
+    return path, ""

@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .paths import resolve_directory
 from .store.relocate import MoveReport, keys_of, move_project
 
 if TYPE_CHECKING:
@@ -27,21 +28,9 @@ if TYPE_CHECKING:
 
 def check_new_folder(text: str, base: Path) -> tuple[Path | None, str]:
     """(the folder, "") or (None, what is wrong with it): it must exist and be a directory."""
-    text = text.strip()
-    if not text:
-        return None, "type the folder the project is in now"
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        path = base / path
-    try:
-        path = path.resolve()
-    except (OSError, RuntimeError) as exc:
-        return None, f"cannot resolve {text}: {exc}"
-    if not path.exists():
-        return None, f"{path} does not exist: type the folder the project is in now"
-    if not path.is_dir():
-        return None, f"{path} is not a directory"
-    return path, ""
+    return resolve_directory(
+        text, base, empty="type the folder the project is in now", missing=": type the folder the project is in now"
+    )
 
 
 def folder_key(folder: str | os.PathLike[str]) -> str:

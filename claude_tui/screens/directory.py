@@ -17,25 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ..literal import literal_line
-
-
-def resolve_directory(text: str, base: Path) -> tuple[Path | None, str]:
-    """(the directory, "") or (None, why not)."""
-    text = text.strip()
-    if not text:
-        return None, "type a directory"
-    path = Path(text).expanduser()
-    if not path.is_absolute():
-        path = base / path
-    try:
-        path = path.resolve()
-    except (OSError, RuntimeError) as exc:
-        return None, f"cannot resolve {text}: {exc}"
-    if not path.exists():
-        return None, f"{path} does not exist"
-    if not path.is_dir():
-        return None, f"{path} is not a directory"
-    return path, ""
+from ..paths import resolve_directory
 
 
 class DirectoryScreen(ModalScreen[Path | None]):
