@@ -77,7 +77,7 @@ from .folders import FolderCheck
 from . import slash_commands
 from .slash_commands import SlashCatalog, SlashCompleter
 from .session_index import SessionIndex, count_status
-from .startup import QuitSignals, StyleCache, collector_back_on, warm_imports
+from .startup import IdleCollector, QuitSignals, StyleCache, collector_back_on, warm_imports
 from .views import OpenView, OpenViews
 from .widgets.chat_view import ChatView
 from .widgets.empty_state import EmptyState, empty_state_text
@@ -181,6 +181,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         self.panels = PanelsController(self)  # the side panels (panels.py)
         self.path_completer = PathCompleter(self)  # @path in the prompt
         self._close_asked: tuple[int, str] | None = None  # ^w once on a prompt with text
+        self.collector = IdleCollector()  # full collections between keys (startup.py)
         self.folders = FolderCheck(self)  # the sidebar's gone-folder marks (folders.py)
         self._signals = QuitSignals()
         self._refresh_pending = False
@@ -250,6 +251,8 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         """A key never goes to a widget out of sight: the prompt on screen takes it (focus.py)."""
         from textual.events import Key
 
+        if isinstance(event, Key):
+            self.collector.key_pressed()
         if isinstance(event, Key) and not event.is_forwarded and self.screen_stack and self.screen is self._main:
             from .focus import rescue_hidden_focus
 
@@ -305,6 +308,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
         """The collector comes back on; the styles parsed for this frame are
         saved for the next start (startup.py)."""
         collector_back_on()
+        self.collector.start(self)
         if self._style_cache is not None:
             self._style_cache.save(self)
 
@@ -394,6 +398,7 @@ class ClaudeTUI(SessionActionsMixin, ProjectActionsMixin, ForkActionsMixin, Atte
     async def on_unmount(self) -> None:
         self._stop_import.set()
         self._signals.remove()
+        self.collector.stop()
         await self.live.shutdown()
         if self._save_timer is not None:
             self._save_timer.stop()  # a theme chosen just before quitting is still saved
