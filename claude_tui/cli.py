@@ -40,7 +40,8 @@ DESCRIPTION = """\
 claude-tui: browse, search, resume and run Claude Code sessions from a
 keyboard-driven terminal app. Without a command it opens the app.
 
-Sessions live in a local SQLite store (the archive and index); Claude Code's
+Sessions live in a local SQLite store (the archive and index), or in a
+PostgreSQL store shared by several machines (--store-url); Claude Code's
 own transcripts in $CLAUDE_CONFIG_DIR (default ~/.claude) are imported into
 it incrementally, by the app at start-up or by `claude-tui import`.
 """
