@@ -122,6 +122,9 @@ async def test_a_reply_finished_after_the_history_was_read_joins_the_whole_messa
         stream = await chat.start_assistant_stream("claude-test")
         await stream.append_text("Hello", "a")
         await chat.load_earlier()  # reads the whole transcript: a new list
+        # (A load the view started itself, when it scrolled to the top, may be
+        # the one that reads it: then this call found it loading and returned.)
+        await wait_until(pilot, lambda: chat._older is None and not chat._loading, what="the whole transcript read")
         await pilot.pause()
         final = Message("assistant", None, "final", [Block("text", "Hello")], model="claude-test")
         await stream.finish(final)
