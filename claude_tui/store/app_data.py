@@ -275,6 +275,13 @@ class AppData:
         match = fts_query(text, prefix=prefix)
         if not match:
             return []
+        if prefix:
+            from .prefix_terms import expanded_query
+
+            expanded = await expanded_query(self._rows, text.split())
+            if expanded == "":
+                return []  # no word of the index starts with the last word
+            match = expanded or match
         rows = await self._rows(
             "SELECT t.session_id, t.project_key, e.id, e.uuid, e.data"
             " FROM message_fts f JOIN entries e ON e.id = f.rowid"
