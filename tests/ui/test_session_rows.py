@@ -51,7 +51,7 @@ def test_put_matches_a_rebuild_for_every_kind_of_change() -> None:
             changed = layout.put(new, session_order)
             expected = build_rows(sessions)
             assert layout.rows == expected
-            assert layout.starts == [sum(r.height for r in expected[:i]) for i in range(len(expected))]
+            assert list(layout.starts) == [sum(r.height for r in expected[:i]) for i in range(len(expected))]
             assert layout.total == sum(r.height for r in expected)
             for index, row in enumerate(expected):
                 if isinstance(row, SessionItem):
@@ -90,7 +90,7 @@ def test_remove_matches_a_rebuild() -> None:
             changed = layout.remove(gone.key, session_order)
             expected = build_rows(sessions)
             assert changed is not None and layout.rows == expected
-            assert layout.starts == [sum(r.height for r in expected[:i]) for i in range(len(expected))]
+            assert list(layout.starts) == [sum(r.height for r in expected[:i]) for i in range(len(expected))]
             assert layout.total == sum(r.height for r in expected)
             for index, row in enumerate(expected):
                 if isinstance(row, SessionItem):
