@@ -151,6 +151,10 @@ class SessionRow:
         " git_branch, created_at, updated_at, message_count, pinned, archived, tag,"
         f" last_error, {DISPLAY_TITLE_SQL}, parent_session_id, fork_message, note"
     )
+    LIST_COLUMNS = COLUMNS.replace("last_prompt", "NULL", 1)
+    """``COLUMNS`` for the app's whole list (``sessions(brief=True)``): no
+    last prompt (nothing in the sidebar shows it; 14 MB at 100,000 sessions).
+    Whatever needs it reads the row again (``session()``), as an export does."""
     JSON_FIELDS = (
         "session_id", "project_key", "cwd", "custom_title", "last_prompt", "model",
         "git_branch", "created_at", "updated_at", "message_count", "tag", "last_error",
