@@ -42,7 +42,7 @@ class SessionItem:
 
     @property
     def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
+        return self.session.key  # (the row's own tuple: no new one per row in the positions by key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class HitItem:
 
     @property
     def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
+        return self.session.key  # (the row's own tuple: no new one per row in the positions by key)
 
 
 ListRow = Union[GroupRow, SessionItem, HitItem]
