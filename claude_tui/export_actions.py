@@ -145,6 +145,8 @@ class ExportCopy:
         target = Path(choice.path).expanduser()
         if not target.is_absolute():
             target = folder / target
+        # The row as stored now: the sidebar's rows hold no last prompt (SessionRow.LIST_COLUMNS).
+        row = await app.store.session(row.project_key, row.session_id) or row
         entries = list(await app.store.load({"project_key": row.project_key, "session_id": row.session_id}) or [])
         render = to_markdown if choice.format == "markdown" else to_json
         text = await asyncio.to_thread(render, row, entries, tools=choice.tools, thinking=choice.thinking)

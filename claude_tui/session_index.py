@@ -88,7 +88,7 @@ class SessionIndex:
 
     async def reload(self, store: SqliteSessionStore) -> None:
         """Read every row again (at start, and while an import adds sessions)."""
-        rows = await store.sessions(archived=self.archived)
+        rows = await store.sessions(archived=self.archived, brief=True)  # (no last prompts: not shown)
         self.rows = rows
         self.by_key = {row.key: row for row in rows}
         self.loaded = True

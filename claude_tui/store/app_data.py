@@ -90,18 +90,22 @@ class AppData:
         limit: int | None = None,
         include_empty: bool = False,
         archived: bool | None = None,
+        brief: bool = False,
     ) -> list[SessionRow]:
         """Sessions, pinned first, then newest ``updated_at`` first.
 
         ``search`` matches every word literally, in titles or message text;
-        ``archived`` True or False keeps only (un)archived sessions (None: all).
+        ``archived`` True or False keeps only (un)archived sessions (None: all);
+        ``brief`` rows have no ``last_prompt`` (the app's whole list,
+        ``SessionRow.LIST_COLUMNS``).
         """
+        columns = SessionRow.LIST_COLUMNS if brief else SessionRow.COLUMNS
         if search is not None:
-            rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
+            rows = await self._session_query(columns, search, cwd, limit, include_empty, archived)
             return [SessionRow.from_row(r) for r in rows]
         from .listing import base_query
 
-        sql, params = base_query(cwd, include_empty, archived).sql(SessionRow.COLUMNS, limit=limit)
+        sql, params = base_query(cwd, include_empty, archived).sql(columns, limit=limit)
         return await asyncio.to_thread(self._read_list, sql, params)
 
     def _read_list(self, sql: str, params: Sequence[Any]) -> list[SessionRow]:
@@ -275,6 +279,13 @@ class AppData:
         match = fts_query(text, prefix=prefix)
         if not match:
             return []
+        if prefix:
+            from .prefix_terms import expanded_query
+
+            expanded = await expanded_query(self._rows, text.split())
+            if expanded == "":
+                return []  # no word of the index starts with the last word
+            match = expanded or match
         rows = await self._rows(
             "SELECT t.session_id, t.project_key, e.id, e.uuid, e.data"
             " FROM message_fts f JOIN entries e ON e.id = f.rowid"

@@ -12,7 +12,7 @@ swaps or moves its one row.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, ClassVar
 
@@ -188,7 +188,7 @@ class SessionList(ScrollView, can_focus=True):
         return self._layout.rows
 
     @property
-    def _starts(self) -> list[int]:
+    def _starts(self) -> Sequence[int]:
         return self._layout.starts
 
     @property

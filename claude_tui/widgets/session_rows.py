@@ -10,6 +10,7 @@ every reply is what made the list slow.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ class SessionItem:
 
     @property
     def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
+        return self.session.key  # (the row's own tuple: no new one per row in the positions by key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +55,14 @@ class HitItem:
 
     @property
     def key(self) -> SessionKey:
-        return (self.session.project_key, self.session.session_id)
+        return self.session.key  # (the row's own tuple: no new one per row in the positions by key)
 
 
 ListRow = Union[GroupRow, SessionItem, HitItem]
 
 
 def key_of(row: SessionRow) -> SessionKey:
-    return (row.project_key, row.session_id)
+    return row.key
 
 
 def group_label(session: SessionRow) -> str:
@@ -104,7 +105,8 @@ class RowLayout:
     """Rows, the first line of each (``starts``) and where each session's row is."""
 
     rows: list[ListRow] = field(default_factory=list)
-    starts: list[int] = field(default_factory=list)
+    starts: array[int] = field(default_factory=lambda: array("q"))
+    """Machine integers, not a list of int objects: 0.8 MB at 100,000 rows, not 3.6."""
     total: int = 0  # lines
     _at: dict[SessionKey, int] | None = None  # each session's row, made when first asked (not per keystroke)
 
@@ -135,7 +137,7 @@ class RowLayout:
             # renumbered after an archive cost 13 ms that way, about 4 now.)
             self._at.update(
                 {
-                    (row.session.project_key, row.session.session_id): index
+                    row.session.key: index  # (the row's own tuple, shared with the index by key)
                     for index, row in enumerate(rows[start:], start)
                     if type(row) is SessionItem
                 }

@@ -37,7 +37,7 @@ def project_key(cwd: str) -> str:
 
 def session_row(**values: object) -> SessionRow:
     """A SessionRow from keywords, the rest defaulted (the dataclass grows fields)."""
-    defaults = {f.name: None for f in fields(SessionRow)}
+    defaults = {f.name: None for f in fields(SessionRow) if f.init}
     defaults.update(message_count=3, pinned=False, archived=False, git_branch="main")
     defaults.update(values)
     defaults.setdefault("display_title", defaults.get("title"))

@@ -227,6 +227,7 @@ async def test_export_markdown_and_json_hold_what_was_chosen_and_never_overwrite
 
     async with browsing(tmp_path) as (app, pilot):
         key = turn_transcript().key
+        await app.store._write(lambda: app.store._conn.execute("UPDATE sessions SET last_prompt = 'the last ask'"))
         await open_and_settle(pilot, key)
         await app.run_action("export_session")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.query("#export-path"), what="export dialog")
@@ -251,6 +252,9 @@ async def test_export_markdown_and_json_hold_what_was_chosen_and_never_overwrite
         await wait_until(pilot, lambda: json_target.exists(), what="json written")
         data = json.loads(json_target.read_text())
         assert data["session"]["session_id"] == key[1]
+        # The stored row's last prompt, though the sidebar's rows hold none (SessionRow.LIST_COLUMNS).
+        stored = await app.store.session(*key)
+        assert stored is not None and data["session"]["last_prompt"] == stored.last_prompt == "the last ask"
         assert all(not m["tool_uses"] for m in data["messages"])
         kinds = {b.get("type") for e in data["entries"] for b in (e.get("message", {}).get("content") or []) if isinstance(b, dict)}
         assert not kinds & {"tool_use", "tool_result", "thinking"} and "text" in kinds

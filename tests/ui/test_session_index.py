@@ -83,3 +83,20 @@ async def test_a_last_word_under_three_characters_is_no_prefix(tmp_path) -> None
         for text in ("r", "re", "ref", "alpha re", "alpha ref"):
             await index.search(store, text)
     assert asked == [("r", False), ("re", False), ("ref", True), ("alpha re", False), ("alpha ref", True)]
+
+
+async def test_the_whole_list_holds_no_last_prompts(tmp_path) -> None:
+    """The app's list (100,000 rows in a large archive) leaves out what the
+    sidebar never shows: the last prompt, 14 MB there. The rest is the store's row."""
+    from claude_tui.store import SqliteSessionStore
+    from tests.store.test_listing import fill
+
+    async with await SqliteSessionStore.open(tmp_path / "s.db") as store:
+        await fill(store)
+        await store._write(lambda: store._conn.execute("UPDATE sessions SET last_prompt = 'asked ' || rowid"))
+        index = SessionIndex()
+        await index.reload(store)
+        full = await store.sessions(archived=False)
+        assert any(r.last_prompt for r in full)
+        assert all(r.last_prompt is None for r in index.rows)
+        assert [replace(r, last_prompt=None) for r in full] == index.rows

@@ -310,10 +310,12 @@ class PgSessionStore(SqliteSessionStore):
         limit: int | None = None,
         include_empty: bool = False,
         archived: bool | None = None,
+        brief: bool = False,
     ) -> list[SessionRow]:
         """The SQLite store reads its whole list on a file connection of its own;
         here every listing is one query to the server."""
-        rows = await self._session_query(SessionRow.COLUMNS, search, cwd, limit, include_empty, archived)
+        columns = SessionRow.LIST_COLUMNS if brief else SessionRow.COLUMNS  # (brief: see the SQLite store's)
+        rows = await self._session_query(columns, search, cwd, limit, include_empty, archived)
         return [SessionRow.from_row(r) for r in rows]
 
     async def write_sessions_json(
