@@ -175,9 +175,13 @@ class NewerPgSchema(Exception):
 async def upgrade(conn: Any) -> int:
     """Create or upgrade the schema on ``conn`` (a psycopg AsyncConnection in
     autocommit); return the version. Raises ``NewerPgSchema``."""
-    await conn.execute(
-        f"CREATE SCHEMA IF NOT EXISTS {SCHEMA_NAME}" if not await _schema_exists(conn) else "SELECT 1"
-    )
+    if not await _schema_exists(conn):
+        # Under the migrations' lock: two processes opening a new database at
+        # once both ran CREATE SCHEMA IF NOT EXISTS, and one failed on the
+        # catalog's unique index (IF NOT EXISTS does not guard a race).
+        async with conn.transaction():
+            await conn.execute(f"SELECT pg_advisory_xact_lock({MIGRATE_LOCK})")
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA_NAME}")
     await conn.execute(f"SET search_path TO {SCHEMA_NAME}")
     for version, statements in MIGRATIONS:
         async with conn.transaction():
